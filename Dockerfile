@@ -1,0 +1,13 @@
+# fanzha — the bot in a container (SQLite in /app/var by default; set FANZHA_DATABASE_URL for PostgreSQL).
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY nlp ./nlp
+COPY data ./data
+RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+ && pip install --no-cache-dir -e . \
+ && fanzha model prepare
+ENV FANZHA_DATABASE_URL=sqlite:////app/var/fanzha.db
+VOLUME ["/app/var"]
+CMD ["fanzha", "run"]

@@ -1,0 +1,1 @@
+"""``fanzha`` subcommands. Each module has ``register(subparsers)``; heavy imports stay inside handlers."""

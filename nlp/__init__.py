@@ -1,0 +1,1 @@
+"""The Chinese scam-detection model: data, training, evaluation, inference. Never imports ``bot``."""
