@@ -1,0 +1,132 @@
+"""The ``Verdict``: what the checker concludes, as plain data.
+
+No user-facing words live here: ``bot.render`` turns a Verdict into text per language. Evidence items
+carry a ``kind`` and a ``detail`` dict of facts (numbers, names, probabilities) the renderer words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class RiskLevel(StrEnum):
+    HIGH = "high"              # 高风险
+    SUSPICIOUS = "suspicious"  # 可疑
+    LOW = "low"                # 未发现明显风险 — never "safe": the bot cannot prove safety
+
+
+class EvidenceKind(StrEnum):
+    BLOCKLIST = "blocklist"            # number on the blocklist (detail: e164, category_key, added_at, added_by, reporters, evidence)
+    ALLOWLIST = "allowlist"            # official number (detail: e164, owner)
+    IMPERSONATION = "impersonation"    # names an allowlisted org but gives another number (detail: org, number, official)
+    NUMBER_SIGNAL = "number_signal"    # MVNO / overseas / spoof-like (detail: e164, signal, reason)
+    MODEL = "model"                    # classifier (detail: fraud_probability, category_key)
+    PHRASE = "phrase"                  # rule phrase with span (detail: phrase, rule, category_key)
+    CARD_TRAFFICKING = "card_trafficking"  # 断卡 recruitment rule (detail: rule, phrase)
+    URL = "url"                        # a link found (detail: url, domain)
+    DOMAIN_BLOCKLIST = "domain_blocklist"  # link to a known bad domain (detail: domain, reason)
+    FORWARD = "forward"                # forward metadata (detail: origin: user|hidden_user|chat|channel, title?)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets into the text the user sent (Python str indices, end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Evidence:
+    kind: EvidenceKind
+    detail: dict[str, Any] = field(default_factory=dict)
+    span: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": str(self.kind), "detail": self.detail}
+        if self.span is not None:
+            out["span"] = asdict(self.span)
+        return out
+
+
+@dataclass
+class NumberReport:
+    """One number found in the input, with its facts and list status."""
+
+    raw: str
+    e164: str | None
+    type: str
+    region: str | None
+    carrier: str | None
+    location: str | None
+    signals: list[dict[str, str]] = field(default_factory=list)  # [{"signal": key, "reason": text}]
+    blocklisted: dict[str, Any] | None = None  # entry facts when on the blocklist (and not expired)
+    allowlisted: dict[str, Any] | None = None  # {"owner": ..., "aliases": [...]} when official
+    span: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["blocklisted"] = self.blocklisted is not None
+        out["blocklist_entry"] = self.blocklisted
+        out["allowlisted"] = self.allowlisted is not None
+        out["allowlist_entry"] = self.allowlisted
+        return out
+
+
+class Advice(StrEnum):
+    """Advice keys; ``bot.render`` words them per language."""
+
+    NO_TRANSFER = "no_transfer"              # 不要转账汇款
+    NO_CODES = "no_codes"                    # 不要提供验证码、密码
+    NO_SCREEN_SHARE = "no_screen_share"      # 不要共享屏幕、不要下载陌生APP
+    CALL_OFFICIAL = "call_official"          # 挂断后自行拨打官方号码核实
+    VERIFY_IN_PERSON = "verify_in_person"    # 熟人借钱：电话或当面核实
+    NO_LINKS = "no_links"                    # 不要点击链接
+    POLICE_NO_TRANSFER = "police_no_transfer"  # 公检法不会电话办案，没有"安全账户"
+    LOAN_NO_FEES = "loan_no_fees"            # 正规贷款放款前不收费
+    TASK_SCAM = "task_scam"                  # 刷单就是诈骗
+    CARD_CRIME = "card_crime"                # 出租出售银行卡、电话卡、账号是犯罪（帮信罪）
+    CALL_96110 = "call_96110"                # 拿不准就打 96110 咨询
+    CALL_110 = "call_110"                    # 已转账：立即报警 110
+    REPORT_APP = "report_app"                # 在国家反诈中心 APP 举报
+    CANNOT_PROVE_SAFE = "cannot_prove_safe"  # 未发现明显风险不等于安全
+
+
+@dataclass
+class Verdict:
+    risk_level: RiskLevel
+    category_key: str | None = None
+    confidence: float = 0.0
+    fraud_probability: float | None = None  # None when the model did not run (bare number, model off)
+    numbers: list[NumberReport] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    advice: list[Advice] = field(default_factory=list)
+    input_kind: str = "text"  # "text" or "number"
+
+    @property
+    def category(self) -> str | None:
+        """The category's Chinese name from the shared list."""
+        if self.category_key is None:
+            return None
+        from bot.categories import BY_KEY
+
+        return BY_KEY[self.category_key].zh
+
+    def to_json(self) -> dict[str, Any]:
+        from bot.render import advice_text
+
+        return {
+            "risk_level": str(self.risk_level),
+            "category": self.category,
+            "category_key": self.category_key,
+            "confidence": round(self.confidence, 4),
+            "fraud_probability": None if self.fraud_probability is None else round(self.fraud_probability, 4),
+            "numbers": [n.to_json() for n in self.numbers],
+            "evidence": [e.to_json() for e in self.evidence],
+            "advice": [advice_text(a, "zh-Hans") for a in self.advice],
+            "advice_keys": [str(a) for a in self.advice],
+            "input_kind": self.input_kind,
+        }
