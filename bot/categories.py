@@ -66,7 +66,7 @@ def resolve_category(name: str) -> Category:
     text = (name or "").strip()
     found = _BY_NAME.get(text.lower())
     if found is None:
-        from bot.textnorm import to_simplified
+        from nlp.textnorm import to_simplified
 
         found = _BY_NAME.get(to_simplified(text).lower())
     if found is None:

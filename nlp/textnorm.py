@@ -1,6 +1,7 @@
 """Text normalisation shared by the checker and the bot: NFKC + Traditional→Simplified (OpenCC).
 
-``nlp.data`` applies the same two steps to training data, so the model sees what the bot sees.
+Lives in ``nlp`` (which never imports ``bot``) so training data and bot input get the very same steps;
+``bot`` imports it from here.
 """
 
 from __future__ import annotations
