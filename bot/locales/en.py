@@ -1,0 +1,233 @@
+"""English — the same keys as ``zh_hans``."""
+# ruff: noqa: E501  (a string table: one sentence per line reads better than wrapped fragments)
+
+from __future__ import annotations
+
+STRINGS: dict[str, str] = {
+    # ── Risk levels: the first thing a user reads ──────────────────────────────────────────────
+    "level.high": "🔴 High risk",
+    "level.suspicious": "🟠 Suspicious",
+    "level.low": "🟢 No clear warning signs",
+    "lead.high": "This is very likely a scam.",
+    "lead.suspicious": "This shows signs of a scam. Don't act on it until you have checked.",
+    "lead.low": "I found no clear signs of fraud, but that cannot prove it is safe.",
+    "lead.number.high": "This number is very likely used for fraud.",
+    "lead.number.suspicious": "Something about this number is unusual; be careful with calls and messages.",
+    "lead.number.low": "I found nothing against this number, but that cannot prove it is safe.",
+    "category.line": "Type: {category}",
+    "section.why": "Why:",
+    "section.todo": "What to do:",
+    "section.numbers": "Numbers:",
+    "more_evidence": "({count} more reasons: tap “Details”)",
+    "no_evidence": "No suspicious wording, links or numbers were found.",
+    "span.at": " (characters {start}–{end})",
+    "photo_note": "📷 I checked only the caption; I cannot read the image itself yet.",
+
+    # ── Evidence ──────────────────────────────────────────────────────────────────────────────
+    "ev.blocklist": "The number {number} is on the blocklist ({facts})",
+    "ev.blocklist.reporters": "reported by {count} people",
+    "ev.blocklist.moderator": "confirmed by a moderator",
+    "ev.blocklist.since": "added {date}",
+    "ev.blocklist.note": "note: {note}",
+    "ev.allowlist": "{number} is an official number of {owner}",
+    "ev.impersonation": "It claims to be “{org}” but asks you to contact {number}, which is not its official number",
+    "ev.impersonation.official": " (official number: {official})",
+    "ev.number_signal": "Number {number}: {reason}",
+    "ev.model": "The wording looks like a scam message ({percent}% likely)",
+    "ev.model.category": "The wording looks like a “{category}” scam ({percent}% likely)",
+    "ev.model.low": "The wording does not look like a scam ({percent}% likely)",
+    "ev.phrase": "Uses a typical scam phrase: “{phrase}”",
+    "ev.phrases": "Uses typical scam phrases: {phrases}",
+    "ev.card_trafficking": "Recruits people to rent out or sell bank cards, SIM cards or accounts: “{phrase}”",
+    "ev.url": "Contains a link: {domain}",
+    "ev.domain_blocklist": "The link {domain} is a known scam site",
+    "ev.forward.user": "↪️ Forwarded from the user “{title}”",
+    "ev.forward.user_unknown": "↪️ Forwarded from a user",
+    "ev.forward.hidden_user": "↪️ Forwarded from a user who hides their account: “{title}”",
+    "ev.forward.chat": "↪️ Forwarded from the group “{title}”",
+    "ev.forward.channel": "↪️ Forwarded from the channel “{title}”",
+    "ev.forward.unknown": "↪️ This is a forwarded message",
+
+    # ── A number's facts ─────────────────────────────────────────────────────────────────────
+    "num.title": "📞 {number}",
+    "num.facts": "{facts}",
+    "num.blocklisted": "⛔ On the blocklist ({facts})",
+    "num.allowlisted": "✅ Official number: {owner}",
+    "num.not_listed": "Not on the blocklist and not a known official number.",
+    "num.invalid": "This does not look like a normal, reachable number.",
+    "num.signal": "⚠️ {reason}",
+    "list.sep": ", ",
+    "num.sep": " · ",
+    "numtype.mobile": "mobile",
+    "numtype.fixed_line": "landline",
+    "numtype.fixed_line_or_mobile": "mobile or landline",
+    "numtype.toll_free": "toll-free (800)",
+    "numtype.shared_cost": "400 service line",
+    "numtype.premium_rate": "premium-rate",
+    "numtype.voip": "internet phone (VoIP)",
+    "numtype.short_code": "short service number",
+    "numtype.service": "short service number",
+    "numtype.personal_number": "personal number",
+    "numtype.pager": "pager",
+    "numtype.uan": "universal access number",
+    "numtype.voicemail": "voicemail",
+    "numtype.invalid": "invalid number",
+    "numtype.unknown": "unknown type",
+    "signal.mvno": "virtual-operator (MVNO) range, often used by scammers",
+    "signal.overseas": "overseas number",
+    "signal.spoof_format": "odd format, possibly a spoofed caller ID",
+    "signal.invalid": "wrong number format",
+    "signal.unofficial_service": "not a known official service number",
+
+    # ── Advice: what to do ───────────────────────────────────────────────────────────────────
+    "advice.no_transfer": "Do not transfer or send money, not even to “verify your funds”.",
+    "advice.no_codes": "Never share verification codes or passwords, even with someone claiming to be support or police.",
+    "advice.no_screen_share": "Do not share your screen and do not install apps they ask you to.",
+    "advice.call_official": "Hang up or stop replying, look up the official number yourself and call it.",
+    "advice.verify_in_person": "If a friend or boss asks for money, call their old number or ask in person first.",
+    "advice.no_links": "Do not open unknown links, and never type card numbers or passwords into them.",
+    "advice.police_no_transfer": "Police, prosecutors and courts do not handle cases by phone; there is no “safe account”.",
+    "advice.loan_no_fees": "Real lenders do not charge fees, deposits or “unfreezing” fees before paying out.",
+    "advice.task_scam": "Paid “tasks” and order-brushing are scams; the first small payouts are bait.",
+    "advice.card_crime": "Renting out, selling or lending bank cards, SIM cards, payment codes or chat accounts is a crime in China (帮信罪).",
+    "advice.call_96110": "Not sure? Call 96110, China's national anti-fraud hotline.",
+    "advice.call_110": "If you already sent money, call 110 (police) right away and keep the chats and receipts.",
+    "advice.report_app": "You can report it in the “国家反诈中心” (National Anti-Fraud Center) app.",
+    "advice.cannot_prove_safe": "“No clear warning signs” does not mean safe: check first whenever money, codes or unknown links are involved.",
+
+    # ── Categories (keys from bot.categories) ────────────────────────────────────────────────
+    "cat.impersonate_police": "Impersonating police/government",
+    "cat.loan_credit": "Fake loan / credit card",
+    "cat.fake_customer_service": "Fake customer service",
+    "cat.impersonate_acquaintance": "Impersonating boss/acquaintance",
+    "cat.task_rebate": "Task / order-brushing rebate",
+    "cat.fake_investment": "Fake investment",
+    "cat.romance": "Romance scam",
+    "cat.game_trading": "Game trading scam",
+    "cat.phishing": "Phishing link",
+    "cat.fake_credit_repair": "Fake credit-record repair",
+    "cat.card_trafficking": "Card/account trafficking",
+    "cat.illegal_service": "Illegal service",
+    "cat.other": "Other",
+
+    # ── Commands ─────────────────────────────────────────────────────────────────────────────
+    "cmd.start": "Start",
+    "cmd.help": "What I can and cannot do",
+    "cmd.lang": "Reply language (简体/繁體/English)",
+    "cmd.privacy": "What is stored and for how long",
+    "cmd.quiet": "Group admins: quiet mode on/off",
+    "start": (
+        "Hello! I help you spot telecom fraud.\n\n"
+        "Forward me a suspicious SMS or chat message, or paste its text or a phone number, "
+        "and I'll tell you whether it looks like a scam, why, and what to do.\n\n"
+        "What I can do:\n"
+        "• check the wording, links and numbers in a message\n"
+        "• look up a number: region, carrier, blocklist, official numbers\n"
+        "• check a contact you share with me\n\n"
+        "What I cannot do:\n"
+        "• I cannot prove a message is safe: “no clear warning signs” is not a guarantee\n"
+        "• I cannot read images or voice messages\n\n"
+        "I will never ask you for codes, passwords or money. Anyone who does is a scammer.\n"
+        "Not sure? Call 96110. Already sent money? Call 110.\n\n"
+        "/help how to use · /lang language · /privacy privacy"
+    ),
+    "help": (
+        "How to use me:\n"
+        "1. Forward a suspicious message to me, or paste its text or a number.\n"
+        "2. I reply with a level: 🔴 high risk / 🟠 suspicious / 🟢 no clear warning signs, with reasons and advice.\n"
+        "3. Under the reply there are buttons:\n"
+        "   🚩 Report: sends it to volunteer moderators, who can blocklist the number to warn others\n"
+        "   🤔 Wrong verdict: tell us the verdict was wrong\n"
+        "   📋 Details: all the reasons\n\n"
+        "In any chat: type @{bot_username} followed by a number or a short text.\n"
+        "In groups I stay quiet unless mentioned, replied to, or I see a high-risk message. "
+        "Group admins can use /quiet off to have every message checked.\n\n"
+        "Remember: I cannot prove a message is safe, and I never ask for codes, passwords or money.\n"
+        "Not sure? Call 96110. Already sent money? Call 110."
+    ),
+    "privacy": (
+        "Privacy:\n\n"
+        "• Messages you send for checking are used only during the check; the text is not stored.\n"
+        "• Each check adds one to a daily count (day, risk level, type): no one's identity, no content.\n"
+        "• The check summary behind the buttons (level and type, no text) is deleted after {check_days} days.\n"
+        "• When you tap “Report” or “Wrong verdict”, the numbers and the verdict are kept; the text is kept "
+        "only if you choose “with text”, and only moderators see it. Your Telegram account is stored only as a "
+        "keyed hash, used to stop duplicate reports.\n"
+        "• The id of a forwarded message's original sender is never stored.\n"
+        "• Your /lang choice is kept under the same hash until you change it.\n"
+        "• Logs never contain message text, and phone numbers in them are masked.\n\n"
+        "To have a reported text deleted, contact the bot's administrator."
+    ),
+    "lang.prompt": "Choose the language I reply in:",
+    "lang.set": "OK, I'll reply in English from now on.",
+    "lang.name.zh-Hans": "简体中文",
+    "lang.name.zh-Hant": "繁體中文",
+    "lang.name.en": "English",
+
+    # ── Buttons and their answers ────────────────────────────────────────────────────────────
+    "btn.report": "🚩 Report",
+    "btn.wrong": "🤔 Wrong verdict",
+    "btn.details": "📋 Details",
+    "btn.with_text": "Send with text",
+    "btn.without_text": "Send without text",
+    "btn.cancel": "Cancel",
+    "consent.report": (
+        "Reports go to volunteer moderators; a confirmed number is blocklisted to warn others.\n"
+        "Send the message text along? It helps moderators decide. Without it, only the numbers and the "
+        "verdict are sent."
+    ),
+    "consent.feedback": (
+        "Thanks for telling us! Send the message text along? It helps us improve. Without it, only the "
+        "verdict is sent."
+    ),
+    "report.done": "✅ Report received, thank you! Moderators will check it soon.",
+    "report.done_with_text": "✅ Report (with text) received, thank you! Moderators will check it soon.",
+    "report.original_gone": "The original message is gone, so only the verdict was sent.",
+    "report.limit": "You have sent many reports this hour. Please try again later.",
+    "feedback.done": "✅ Got it, thank you for helping us improve!",
+    "cancelled": "Cancelled.",
+    "check.expired": "This check has expired. Please send the message again.",
+    "details.unavailable": "The original message is gone, so I cannot show details. Please send it again.",
+    "callback.unknown": "This button no longer works.",
+
+    # ── Input the bot cannot check, limits, errors ───────────────────────────────────────────
+    "input.too_long": (
+        "This message is too long ({length} characters); I can check up to {limit}. "
+        "Please send just the suspicious part."
+    ),
+    "input.empty": "Forward or send me the text or number you want checked.",
+    "input.unsupported": (
+        "I can't check this kind of message ({kind}) yet. I can check text, phone numbers and shared "
+        "contacts; for an image, add a caption or type out its text."
+    ),
+    "kind.sticker": "sticker",
+    "kind.voice": "voice message",
+    "kind.audio": "audio",
+    "kind.video": "video",
+    "kind.video_note": "video message",
+    "kind.document": "file",
+    "kind.photo": "image without caption",
+    "kind.animation": "GIF",
+    "kind.location": "location",
+    "kind.poll": "poll",
+    "kind.other": "this kind of message",
+    "rate_limited": "You're checking very fast: at most {limit} checks a minute. Please wait a moment.",
+    "error.generic": "Sorry, something went wrong and I could not finish the check. Please try again later.",
+
+    # ── Groups ───────────────────────────────────────────────────────────────────────────────
+    "group.quiet_on": "Quiet mode on: I speak only when mentioned, replied to, or when I see a high-risk message.",
+    "group.quiet_off": "Quiet mode off: I will check and answer every message.",
+    "group.quiet_status": "Quiet mode here: {state}. Admins can change it with /quiet on or /quiet off.",
+    "group.state_on": "on",
+    "group.state_off": "off",
+    "group.admins_only": "Only group admins can change this setting.",
+    "group.only_in_groups": "This command works only in groups.",
+    "group.alert": "⚠️ Heads up, everyone: the message above is high risk. Do not act on it.",
+
+    # ── Inline mode ──────────────────────────────────────────────────────────────────────────
+    "inline.prompt_title": "Type a number or a short text to check",
+    "inline.prompt_text": "Type a number or a suspicious sentence and I'll tell you if it looks like a scam.",
+    "inline.title": "{level}",
+    "inline.description": "{summary}",
+    "inline.too_long": "Too long for inline mode; please message me directly.",
+}

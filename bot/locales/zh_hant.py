@@ -1,0 +1,228 @@
+"""繁體中文 — the same keys as ``zh_hans`` (converted with OpenCC s2t, then read over by hand)."""
+# ruff: noqa: E501  (a string table: one sentence per line reads better than wrapped fragments)
+
+from __future__ import annotations
+
+STRINGS: dict[str, str] = {
+    # ── Risk levels: the first thing a user reads ──────────────────────────────────────────────
+    "level.high": "🔴 高風險",
+    "level.suspicious": "🟠 可疑",
+    "level.low": "🟢 未發現明顯風險",
+    "lead.high": "這很可能是詐騙。",
+    "lead.suspicious": "有詐騙的跡象。先別照著做，核實清楚再說。",
+    "lead.low": "沒有發現明顯的詐騙跡象，但這不能證明它是安全的。",
+    "lead.number.high": "這個號碼很可能被用來詐騙。",
+    "lead.number.suspicious": "這個號碼有可疑之處，接電話、回訊息要多留個心。",
+    "lead.number.low": "沒有發現這個號碼的問題，但這不能證明它是安全的。",
+    "category.line": "類型：{category}",
+    "section.why": "為什麼：",
+    "section.todo": "怎麼做：",
+    "section.numbers": "號碼：",
+    "more_evidence": "（還有 {count} 條依據，點「詳情」查看）",
+    "no_evidence": "沒有找到可疑的說法、連結或號碼。",
+    "span.at": "（第 {start}–{end} 字）",
+    "photo_note": "📷 只檢查了圖片的文字說明，圖片本身暫時還看不了。",
+
+    # ── Evidence ──────────────────────────────────────────────────────────────────────────────
+    "ev.blocklist": "號碼 {number} 在黑名單上（{facts}）",
+    "ev.blocklist.reporters": "{count} 人舉報",
+    "ev.blocklist.moderator": "審核員確認",
+    "ev.blocklist.since": "{date} 加入",
+    "ev.blocklist.note": "記錄：{note}",
+    "ev.allowlist": "{number} 是{owner}的官方號碼",
+    "ev.impersonation": "自稱「{org}」，卻讓你聯絡 {number}，這不是它的官方號碼",
+    "ev.impersonation.official": "（官方號碼：{official}）",
+    "ev.number_signal": "號碼 {number}：{reason}",
+    "ev.model": "文字很像詐騙訊息（可能性 {percent}%）",
+    "ev.model.category": "文字很像「{category}」類詐騙（可能性 {percent}%）",
+    "ev.model.low": "文字不太像詐騙訊息（詐騙可能性 {percent}%）",
+    "ev.phrase": "出現詐騙常用說法「{phrase}」",
+    "ev.phrases": "出現詐騙常用說法：{phrases}",
+    "ev.card_trafficking": "在招人出租、出售銀行卡、電話卡或帳號：「{phrase}」",
+    "ev.url": "含有連結：{domain}",
+    "ev.domain_blocklist": "連結 {domain} 是已知的詐騙網站",
+    "ev.forward.user": "↪️ 轉發自用戶「{title}」",
+    "ev.forward.user_unknown": "↪️ 轉發自一位用戶",
+    "ev.forward.hidden_user": "↪️ 轉發自隱藏了身份的用戶「{title}」",
+    "ev.forward.chat": "↪️ 轉發自群組「{title}」",
+    "ev.forward.channel": "↪️ 轉發自頻道「{title}」",
+    "ev.forward.unknown": "↪️ 這是一條轉發的訊息",
+
+    # ── A number's facts ─────────────────────────────────────────────────────────────────────
+    "num.title": "📞 {number}",
+    "num.facts": "{facts}",
+    "num.blocklisted": "⛔ 在黑名單上（{facts}）",
+    "num.allowlisted": "✅ 官方號碼：{owner}",
+    "num.not_listed": "不在黑名單上，也不是已知的官方號碼。",
+    "num.invalid": "這不像一個能打通的正常號碼。",
+    "num.signal": "⚠️ {reason}",
+    "list.sep": "，",
+    "num.sep": " · ",
+    "numtype.mobile": "手機號",
+    "numtype.fixed_line": "固定電話",
+    "numtype.fixed_line_or_mobile": "手機或固定電話",
+    "numtype.toll_free": "800 免費電話",
+    "numtype.shared_cost": "400 電話",
+    "numtype.premium_rate": "收費電話",
+    "numtype.voip": "網絡電話",
+    "numtype.short_code": "短號碼（服務號碼）",
+    "numtype.service": "短號碼（服務號碼）",
+    "numtype.personal_number": "個人號碼",
+    "numtype.pager": "尋呼號碼",
+    "numtype.uan": "統一接入號碼",
+    "numtype.voicemail": "語音信箱",
+    "numtype.invalid": "無效號碼",
+    "numtype.unknown": "類型不明",
+    "signal.mvno": "虛擬運營商號段，詐騙常用",
+    "signal.overseas": "境外號碼",
+    "signal.spoof_format": "格式異常，可能是僞造的來電顯示",
+    "signal.invalid": "號碼格式不對",
+    "signal.unofficial_service": "不是已知的官方服務號碼",
+
+    # ── Advice: what to do ───────────────────────────────────────────────────────────────────
+    "advice.no_transfer": "不要轉帳、匯款，也不要按對方說的「驗證資金」。",
+    "advice.no_codes": "不要把驗證碼、密碼告訴任何人，自稱客服、警察的也不行。",
+    "advice.no_screen_share": "不要共享屏幕，不要下載對方讓你裝的 APP。",
+    "advice.call_official": "先掛斷或不回覆，自己查到官方電話再打過去核實。",
+    "advice.verify_in_person": "熟人、領導找你借錢或轉帳，先打他原來的電話或當面問清楚。",
+    "advice.no_links": "不要點陌生連結，更不要在裡面填銀行卡號、密碼。",
+    "advice.police_no_transfer": "公安、檢察院、法院不會打電話辦案，也沒有「安全帳戶」。",
+    "advice.loan_no_fees": "正規貸款放款前不收手續費、保證金、解凍費。",
+    "advice.task_scam": "刷單、做任務返佣金都是詐騙，先給的小錢是誘餌。",
+    "advice.card_crime": "出租、出售、出借銀行卡、電話卡、收款碼或聊天帳號是犯罪（幫信罪），千萬別做。",
+    "advice.call_96110": "拿不準就打 96110（全國反詐專線）問一問。",
+    "advice.call_110": "如果已經轉了錢，馬上打 110 報警，保存好聊天記錄和轉帳憑證。",
+    "advice.report_app": "可以在「國家反詐中心」APP 裡舉報。",
+    "advice.cannot_prove_safe": "「未發現明顯風險」不等於安全：一旦涉及錢、驗證碼或陌生連結，還是要先核實。",
+
+    # ── Categories (keys from bot.categories) ────────────────────────────────────────────────
+    "cat.impersonate_police": "冒充公檢法",
+    "cat.loan_credit": "貸款/代辦信用卡",
+    "cat.fake_customer_service": "冒充客服",
+    "cat.impersonate_acquaintance": "冒充領導熟人",
+    "cat.task_rebate": "刷單返利",
+    "cat.fake_investment": "虛假投資理財",
+    "cat.romance": "婚戀交友",
+    "cat.game_trading": "遊戲交易",
+    "cat.phishing": "釣魚連結",
+    "cat.fake_credit_repair": "虛假徵信",
+    "cat.card_trafficking": "斷卡",
+    "cat.illegal_service": "違法服務",
+    "cat.other": "其他",
+
+    # ── Commands ─────────────────────────────────────────────────────────────────────────────
+    "cmd.start": "開始使用",
+    "cmd.help": "能做什麼、不能做什麼",
+    "cmd.lang": "換回覆的文字（簡體/繁體/English）",
+    "cmd.privacy": "保存了什麼、保存多久",
+    "cmd.quiet": "群管理員：設定本群安靜模式（on/off）",
+    "start": (
+        "你好！我是反詐助手。\n\n"
+        "把可疑的短信、聊天記錄轉發給我，或者直接把文字、電話號碼發給我，"
+        "我會告訴你它像不像詐騙、為什麼，以及該怎麼做。\n\n"
+        "我能做的：\n"
+        "• 檢查文字裡的詐騙說法、連結和號碼\n"
+        "• 查號碼：歸屬地、運營商、是否在黑名單上、是不是官方號碼\n"
+        "• 分享聯絡人給我，也能查\n\n"
+        "我做不到的：\n"
+        "• 我不能證明一條訊息一定安全，「未發現明顯風險」不等於沒問題\n"
+        "• 我看不了圖片和語音\n\n"
+        "我永遠不會向你要驗證碼、密碼或錢。誰這樣要，都是騙子。\n"
+        "拿不準就打 96110；已經轉了錢，馬上打 110。\n\n"
+        "/help 使用說明 · /lang 換文字 · /privacy 隱私說明"
+    ),
+    "help": (
+        "怎麼用：\n"
+        "1. 收到可疑訊息，長按轉發給我；或把文字、號碼複製過來發給我。\n"
+        "2. 我會回覆風險等級：🔴 高風險 / 🟠 可疑 / 🟢 未發現明顯風險，以及原因和建議。\n"
+        "3. 回覆下面有按鈕：\n"
+        "   🚩 舉報：交給志願審核員，核實後加入黑名單，提醒更多人\n"
+        "   🤔 判斷有誤：告訴我們判斷錯了，幫助改進\n"
+        "   📋 詳情：看全部依據\n\n"
+        "在別的聊天裡也能用：輸入 @{bot_username} 加號碼或一句話。\n"
+        "拉我進群：平時不說話，有人@我、回覆我，或者出現高風險訊息時才提醒。群管理員可用 /quiet off 讓我檢查每條訊息。\n\n"
+        "請記住：我不能證明訊息安全；我不會要驗證碼、密碼或錢。\n"
+        "拿不準打 96110，已轉帳打 110。"
+    ),
+    "privacy": (
+        "隱私說明：\n\n"
+        "• 你發來檢查的訊息：只在檢查時用一下，不保存原文。\n"
+        "• 每次檢查只記一個統計數（哪天、什麼風險、什麼類型），不記是誰、不記內容。\n"
+        "• 按鈕要用的檢查摘要（風險等級和類型，不含原文）保存 {check_days} 天後自動刪除。\n"
+        "• 你點「舉報」或「判斷有誤」時：記下號碼和判斷結果；只有你選「附原文」時才保存原文，"
+        "只給志願審核員看。你的 Telegram 帳號不直接保存，只存一個加密的代號，用來防止重複舉報。\n"
+        "• 轉發訊息的原發送人 ID 從不保存。\n"
+        "• 你用 /lang 選的文字偏好：以加密代號保存，直到你改掉。\n"
+        "• 日誌裡不記訊息內容，電話號碼會被遮住。\n\n"
+        "想刪掉你的舉報原文，請聯絡機器人管理員。"
+    ),
+    "lang.prompt": "請選擇我回覆你時使用的文字：",
+    "lang.set": "好的，以後用繁體中文回覆你。",
+    "lang.name.zh-Hans": "简体中文",
+    "lang.name.zh-Hant": "繁體中文",
+    "lang.name.en": "English",
+
+    # ── Buttons and their answers ────────────────────────────────────────────────────────────
+    "btn.report": "🚩 舉報",
+    "btn.wrong": "🤔 判斷有誤",
+    "btn.details": "📋 詳情",
+    "btn.with_text": "附原文提交",
+    "btn.without_text": "不附原文提交",
+    "btn.cancel": "取消",
+    "consent.report": (
+        "舉報會交給志願審核員核實，核實後號碼會加入黑名單，提醒更多人。\n"
+        "要不要把這條訊息的原文一起交給審核員？附原文能幫他們判斷；不附原文只提交號碼和判斷結果。"
+    ),
+    "consent.feedback": (
+        "謝謝你指出問題！要不要把原文一起提交？附原文能幫我們改進判斷；不附原文只提交判斷結果。"
+    ),
+    "report.done": "✅ 已收到你的舉報，謝謝！審核員會盡快核實。",
+    "report.done_with_text": "✅ 已收到你的舉報（附原文），謝謝！審核員會盡快核實。",
+    "report.original_gone": "原訊息已經找不到了，這次只提交了判斷結果。",
+    "report.limit": "你這一小時舉報得比較多，先休息一下，稍後再試。",
+    "feedback.done": "✅ 已收到，謝謝你幫我們改進！",
+    "cancelled": "已取消。",
+    "check.expired": "這條檢查結果已經過期，請重新發送訊息給我檢查。",
+    "details.unavailable": "原訊息已經找不到了，看不了詳情。請重新發送一次。",
+    "callback.unknown": "這個按鈕已經失效了。",
+
+    # ── Input the bot cannot check, limits, errors ───────────────────────────────────────────
+    "input.too_long": (
+        "這條訊息太長了（{length} 字），我一次最多檢查 {limit} 字。請只發可疑的那一段。"
+    ),
+    "input.empty": "請把要檢查的文字、號碼轉發或發給我。",
+    "input.unsupported": (
+        "這種訊息（{kind}）我還看不了。我能檢查文字、電話號碼和分享的聯絡人；"
+        "圖片請附上文字說明，或把圖裡的文字打出來發給我。"
+    ),
+    "kind.sticker": "表情貼紙",
+    "kind.voice": "語音",
+    "kind.audio": "音頻",
+    "kind.video": "視頻",
+    "kind.video_note": "視頻訊息",
+    "kind.document": "文件",
+    "kind.photo": "沒有文字說明的圖片",
+    "kind.animation": "動圖",
+    "kind.location": "位置",
+    "kind.poll": "投票",
+    "kind.other": "這類訊息",
+    "rate_limited": "你檢查得太快了，每分鐘最多 {limit} 次。請稍等一會兒再發。",
+    "error.generic": "抱歉，剛才出了點問題，沒能檢查完。請稍後再試一次。",
+
+    # ── Groups ───────────────────────────────────────────────────────────────────────────────
+    "group.quiet_on": "好的，本群開啟安靜模式：只有被@、被回覆，或看到高風險訊息時我才說話。",
+    "group.quiet_off": "好的，本群關閉安靜模式：我會檢查每一條訊息並回覆。",
+    "group.quiet_status": "本群安靜模式：{state}。管理員可以用 /quiet on 或 /quiet off 修改。",
+    "group.state_on": "開",
+    "group.state_off": "關",
+    "group.admins_only": "只有群管理員能修改這個設定。",
+    "group.only_in_groups": "這個命令只能在群裡用。",
+    "group.alert": "⚠️ 提醒大家：上面這條訊息風險很高，請不要照著做。",
+
+    # ── Inline mode ──────────────────────────────────────────────────────────────────────────
+    "inline.prompt_title": "輸入號碼或一句話來檢查",
+    "inline.prompt_text": "輸入號碼或可疑的話，我來幫你看看像不像詐騙。",
+    "inline.title": "{level}",
+    "inline.description": "{summary}",
+    "inline.too_long": "內容太長了，請私聊我檢查。",
+}

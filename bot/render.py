@@ -1,0 +1,424 @@
+"""Verdicts into words: the text a user reads, in zh-Hans, zh-Hant or English.
+
+The checker returns plain data (``bot.verdict``); this module orders it for people — level first with a
+colour marker, then why, then what to do — and takes every sentence from ``bot.locales``. Output is plain
+text (no parse mode), so nothing from a user's message can break the markup.
+
+Dynamic Chinese values that come from the data (an owner's name, a moderator's note, a number signal's
+reason) are converted to Traditional script for zh-Hant readers with OpenCC.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from bot.locales import DEFAULT_LANGUAGE, LANGUAGES, has, t
+from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Verdict
+
+TELEGRAM_MESSAGE_LIMIT = 4096
+SHORT_CARD_EVIDENCE = 3
+
+# Which evidence a reader needs first: the strongest, most checkable facts lead.
+_EVIDENCE_RANK: dict[EvidenceKind, int] = {
+    EvidenceKind.BLOCKLIST: 0,
+    EvidenceKind.IMPERSONATION: 1,
+    EvidenceKind.DOMAIN_BLOCKLIST: 2,
+    EvidenceKind.CARD_TRAFFICKING: 3,
+    EvidenceKind.PHRASE: 4,
+    EvidenceKind.NUMBER_SIGNAL: 5,
+    EvidenceKind.MODEL: 6,
+    EvidenceKind.URL: 7,
+    EvidenceKind.ALLOWLIST: 8,
+    EvidenceKind.FORWARD: 9,
+}
+# Facts about a number: the numbers section shows them, so "why" leaves them out for the numbers listed.
+_NUMBER_FACT_KINDS = frozenset({EvidenceKind.BLOCKLIST, EvidenceKind.ALLOWLIST, EvidenceKind.NUMBER_SIGNAL})
+
+
+# ── Language choice ───────────────────────────────────────────────────────────────────────────────
+
+_HANT_CODES = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+
+
+@lru_cache(maxsize=1)
+def _converters() -> tuple[Any, Any]:
+    from opencc import OpenCC
+
+    # s2tw: Taiwan-standard forms (群, 著), which Traditional readers everywhere know; OpenCC's plain s2t
+    # gives variants such as 羣 and 着.
+    return OpenCC("t2s"), OpenCC("s2tw")
+
+
+# Written the same in both scripts in the words that matter here (佣金), though OpenCC maps them.
+_SHARED_CHARS = frozenset("佣")
+
+
+@lru_cache(maxsize=8192)
+def _char_script(char: str) -> str:
+    """``"hant"`` if only Traditional writing uses ``char``, ``"hans"`` if only Simplified, else ``""``."""
+    if char in _SHARED_CHARS:
+        return ""
+    t2s, s2t = _converters()
+    if t2s.convert(char) != char:
+        return "hant"
+    if s2t.convert(char) != char:
+        return "hans"
+    return ""
+
+
+def _is_han(char: str) -> bool:
+    return "CJK UNIFIED IDEOGRAPH" in unicodedata.name(char, "")
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """How many characters only Traditional writing uses, and how many only Simplified writing uses."""
+    hant = hans = 0
+    for char in text[:2000]:
+        if _is_han(char):
+            script = _char_script(char)
+            hant += script == "hant"
+            hans += script == "hans"
+    return hant, hans
+
+
+def text_script(text: str | None) -> str | None:
+    """``"hant"``, ``"hans"`` or ``None`` (no Chinese) for a text, by counting script-specific characters.
+
+    Most characters are shared by both scripts; the ones that differ decide. Ties go to Simplified, the
+    script of most input.
+    """
+    if not text or not any(_is_han(c) for c in text[:2000]):
+        return None
+    hant, hans = script_counts(text)
+    return "hant" if hant > hans else "hans"
+
+
+def pick_language(language_code: str | None, text: str | None) -> str:
+    """Reply language from Telegram's ``language_code`` and the script of the user's text.
+
+    Traditional text → zh-Hant. Other Chinese text → zh-Hans (zh-Hant if the app is in Traditional):
+    Telegram has no official Chinese interface, so many Chinese readers run it in English and their text
+    says more than their ``language_code``. Without Chinese text: the app's language, English for a
+    non-Chinese interface, Simplified Chinese when nothing is known.
+    """
+    code = (language_code or "").strip().lower().replace("_", "-")
+    hant_app = code.startswith(_HANT_CODES)
+    script = text_script(text)
+    if script == "hant":
+        return "zh-Hant"
+    if script == "hans":
+        return "zh-Hant" if hant_app else "zh-Hans"
+    if hant_app:
+        return "zh-Hant"
+    if code.startswith("zh") or not code:
+        return "zh-Hans"
+    return "en"
+
+
+def normalize_language(lang: str | None) -> str:
+    """A supported language tag (stored preferences and CLI flags may come in other spellings)."""
+    if not lang:
+        return DEFAULT_LANGUAGE
+    for supported in LANGUAGES:
+        if lang.lower() == supported.lower():
+            return supported
+    return pick_language(lang, None)
+
+
+def localize_data(value: str, lang: str) -> str:
+    """A Chinese value from the data (names, notes, reasons) in the reader's script."""
+    if lang == "zh-Hant" and value:
+        return _converters()[1].convert(value)
+    return value
+
+
+# ── Small pieces ──────────────────────────────────────────────────────────────────────────────────
+
+def advice_text(advice: Advice, lang: str) -> str:
+    """One piece of advice in ``lang``."""
+    return t(lang, f"advice.{Advice(advice).value}")
+
+
+def category_name(category_key: str | None, lang: str) -> str | None:
+    """A category's name in ``lang`` (keys from ``bot.categories``)."""
+    if not category_key:
+        return None
+    key = f"cat.{category_key}"
+    if has(lang, key):
+        return t(lang, key)
+    return localize_data(category_key, lang)
+
+
+def display_number(number: str | None, raw: str | None = None) -> str:
+    """E.164 written the way people read it (``+86 138 0013 8000``); short codes as they are."""
+    if not number:
+        return raw or "?"
+    if number.startswith("+"):
+        import phonenumbers
+
+        try:
+            parsed = phonenumbers.parse(number, None)
+        except phonenumbers.NumberParseException:
+            return number
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return number
+
+
+def _percent(probability: Any) -> int:
+    try:
+        return round(float(probability) * 100)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _date(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text[:10] or None
+
+
+def _signal_text(signal: dict[str, Any], lang: str) -> str:
+    key = f"signal.{signal.get('signal', '')}"
+    if has(lang, key):
+        return t(lang, key)
+    return localize_data(str(signal.get("reason") or signal.get("signal") or ""), lang)
+
+
+def _first(detail: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        value = detail.get(name)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _blocklist_facts(detail: dict[str, Any], lang: str) -> str:
+    """Category and the who/when behind a blocklist entry: why a reader should believe it."""
+    facts: list[str] = []
+    category = category_name(_first(detail, "category_key", "category"), lang)
+    if category:
+        facts.append(category)
+    reporters = _first(detail, "reporters", "reporter_count")
+    if isinstance(reporters, int) and reporters > 0:
+        facts.append(t(lang, "ev.blocklist.reporters", count=reporters))
+    elif _first(detail, "added_by", "source"):
+        facts.append(t(lang, "ev.blocklist.moderator"))
+    since = _date(_first(detail, "added_at", "created_at"))
+    if since:
+        facts.append(t(lang, "ev.blocklist.since", date=since))
+    return t(lang, "list.sep").join(facts)
+
+
+def _span_suffix(evidence: Evidence, lang: str) -> str:
+    span = evidence.span
+    if span is None:
+        return ""
+    return t(lang, "span.at", start=span.start + 1, end=span.end)
+
+
+def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> str:
+    """One evidence item as a sentence."""
+    d = evidence.detail
+    kind = EvidenceKind(evidence.kind)
+    if kind is EvidenceKind.BLOCKLIST:
+        number = display_number(_first(d, "e164", "number", "number_key"))
+        text = t(lang, "ev.blocklist", number=number, facts=_blocklist_facts(d, lang))
+    elif kind is EvidenceKind.ALLOWLIST:
+        text = t(lang, "ev.allowlist", number=display_number(_first(d, "e164", "number")),
+                 owner=localize_data(str(_first(d, "owner") or ""), lang))
+    elif kind is EvidenceKind.IMPERSONATION:
+        org = localize_data(str(_first(d, "org", "owner") or ""), lang)
+        text = t(lang, "ev.impersonation", org=org, number=display_number(_first(d, "number", "e164")))
+        official = _first(d, "official")
+        if official:
+            numbers = official if isinstance(official, list | tuple) else [official]
+            joined = t(lang, "list.sep").join(display_number(str(o)) for o in numbers)
+            text += t(lang, "ev.impersonation.official", official=joined)
+    elif kind is EvidenceKind.NUMBER_SIGNAL:
+        text = t(lang, "ev.number_signal", number=display_number(_first(d, "e164", "number")),
+                 reason=_signal_text(d, lang))
+    elif kind is EvidenceKind.MODEL:
+        probability = d.get("fraud_probability")
+        percent = _percent(probability)
+        category = category_name(d.get("category_key"), lang)
+        if percent < 50:
+            text = t(lang, "ev.model.low", percent=percent)
+        elif category:
+            text = t(lang, "ev.model.category", category=category, percent=percent)
+        else:
+            text = t(lang, "ev.model", percent=percent)
+    elif kind is EvidenceKind.PHRASE:
+        phrase = evidence.span.text if evidence.span else str(d.get("phrase", ""))
+        text = t(lang, "ev.phrase", phrase=phrase)
+    elif kind is EvidenceKind.CARD_TRAFFICKING:
+        phrase = evidence.span.text if evidence.span else str(_first(d, "phrase", "rule") or "")
+        text = t(lang, "ev.card_trafficking", phrase=phrase)
+    elif kind is EvidenceKind.URL:
+        text = t(lang, "ev.url", domain=_first(d, "domain", "url") or "")
+    elif kind is EvidenceKind.DOMAIN_BLOCKLIST:
+        text = t(lang, "ev.domain_blocklist", domain=_first(d, "domain", "url") or "")
+    else:  # FORWARD
+        text = forward_text(d, lang)
+    return text + (_span_suffix(evidence, lang) if with_span else "")
+
+
+def forward_text(detail: dict[str, Any], lang: str) -> str:
+    """"Forwarded from the channel X" — shown because where a message comes from helps judge it."""
+    origin = str(detail.get("origin") or "")
+    title = detail.get("title")
+    if origin in ("chat", "channel", "hidden_user") and title:
+        return t(lang, f"ev.forward.{origin}", title=title)
+    if origin == "user":
+        return t(lang, "ev.forward.user", title=title) if title else t(lang, "ev.forward.user_unknown")
+    return t(lang, "ev.forward.unknown")
+
+
+def _sorted_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
+    return sorted(evidence, key=lambda e: _EVIDENCE_RANK.get(EvidenceKind(e.kind), 99))
+
+
+def _short_reasons(evidence: list[Evidence], lang: str) -> list[str]:
+    """Reasons for the short card: phrases merged into one line so the card stays short."""
+    reasons: list[str] = []
+    phrases: list[str] = []
+    for item in evidence:
+        if item.kind == EvidenceKind.PHRASE:
+            phrase = item.span.text if item.span else str(item.detail.get("phrase", ""))
+            if phrase and phrase not in phrases:
+                if not phrases:
+                    reasons.append("")  # placeholder keeps the phrases line in rank order
+                phrases.append(phrase)
+            continue
+        reasons.append(evidence_text(item, lang))
+    if phrases:
+        if lang == "en":
+            quoted = ", ".join(f"“{p}”" for p in phrases)
+        else:
+            quoted = "".join(f"「{p}」" for p in phrases)
+        line = t(lang, "ev.phrase", phrase=phrases[0]) if len(phrases) == 1 else t(
+            lang, "ev.phrases", phrases=quoted)
+        reasons[reasons.index("")] = line
+    return reasons
+
+
+# ── Cards ─────────────────────────────────────────────────────────────────────────────────────────
+
+def render_number_card(report: NumberReport, lang: str) -> str:
+    """One number's facts and list status, a few lines."""
+    sep = t(lang, "num.sep")
+    facts = [t(lang, f"numtype.{report.type}") if has(lang, f"numtype.{report.type}")
+             else localize_data(report.type or "", lang)]
+    for value in (report.carrier, report.location):
+        if value:
+            facts.append(localize_data(value, lang))
+    if report.region and not report.location and lang == "en":
+        facts.append(report.region)
+    title = t(lang, "num.title", number=display_number(report.e164, report.raw))
+    described = sep.join(f for f in facts if f)
+    lines = [f"{title} — {described}" if described else title]
+    if report.blocklisted is not None:
+        lines.append("   " + t(lang, "num.blocklisted", facts=_blocklist_facts(report.blocklisted, lang)))
+    if report.allowlisted is not None:
+        owner = localize_data(str(_first(report.allowlisted, "owner") or ""), lang)
+        lines.append("   " + t(lang, "num.allowlisted", owner=owner))
+    if report.e164 is None or report.type == "invalid":
+        lines.append("   " + t(lang, "num.invalid"))
+    for signal in report.signals:
+        lines.append("   " + t(lang, "num.signal", reason=_signal_text(signal, lang)))
+    if report.blocklisted is None and report.allowlisted is None and report.e164 is not None:
+        lines.append("   " + t(lang, "num.not_listed"))
+    return "\n".join(lines)
+
+
+def headline(verdict: Verdict, lang: str) -> str:
+    """The level with its colour marker (used alone for inline-mode titles)."""
+    return t(lang, f"level.{RiskLevel(verdict.risk_level).value}")
+
+
+def summary_line(verdict: Verdict, lang: str) -> str:
+    """One line for places with no room (inline result descriptions)."""
+    level = RiskLevel(verdict.risk_level).value
+    parts: list[str] = []
+    category = category_name(verdict.category_key, lang)
+    if category and verdict.risk_level != RiskLevel.LOW:
+        parts.append(category)
+    reasons = _short_reasons(_sorted_evidence(
+        e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD), lang)
+    if reasons:
+        parts.append(reasons[0])
+    else:
+        lead_key = f"lead.number.{level}" if verdict.input_kind == "number" else f"lead.{level}"
+        parts.append(t(lang, lead_key))
+    return t(lang, "num.sep").join(parts)
+
+
+def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False) -> str:
+    """The reply to a check: level, category, why, numbers, what to do.
+
+    ``detailed`` lists every evidence item with its character offsets instead of the top few.
+    """
+    lang = normalize_language(lang)
+    level = RiskLevel(verdict.risk_level).value
+    is_number = verdict.input_kind == "number"
+    blocks: list[list[str]] = []
+
+    head = [t(lang, f"level.{level}"), t(lang, f"lead.number.{level}" if is_number else f"lead.{level}")]
+    for item in verdict.evidence:
+        if item.kind == EvidenceKind.FORWARD:
+            head.append(forward_text(item.detail, lang))
+    category = category_name(verdict.category_key, lang)
+    if category and verdict.risk_level != RiskLevel.LOW:
+        head.append(t(lang, "category.line", category=category))
+    blocks.append(head)
+
+    evidence = _sorted_evidence(e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD)
+    listed = {n.e164 for n in verdict.numbers if n.e164}
+    evidence = [e for e in evidence if not (
+        e.kind in _NUMBER_FACT_KINDS and _first(e.detail, "e164", "number", "number_key") in listed)]
+    if detailed:
+        reasons = [evidence_text(e, lang, with_span=True) for e in evidence]
+    else:
+        reasons = _short_reasons(evidence, lang)
+    why: list[str] = []
+    if reasons:
+        shown = reasons if detailed else reasons[:SHORT_CARD_EVIDENCE]
+        why = [t(lang, "section.why")] + [f"• {r}" for r in shown]
+        if len(reasons) > len(shown):
+            why.append(t(lang, "more_evidence", count=len(reasons) - len(shown)))
+    elif not verdict.numbers:
+        why = [t(lang, "no_evidence")]
+
+    numbers: list[str] = []
+    if verdict.numbers:
+        numbers = [] if is_number else [t(lang, "section.numbers")]
+        numbers += [render_number_card(n, lang) for n in verdict.numbers]
+    # A blocklisted number is the strongest, most checkable fact: it goes first.
+    numbers_first = is_number or any(n.blocklisted is not None for n in verdict.numbers)
+    blocks += [b for b in ((numbers, why) if numbers_first else (why, numbers)) if b]
+
+    advice = list(dict.fromkeys(verdict.advice))
+    if verdict.risk_level == RiskLevel.LOW and Advice.CANNOT_PROVE_SAFE not in advice:
+        advice.append(Advice.CANNOT_PROVE_SAFE)
+    if advice:
+        blocks.append([t(lang, "section.todo")] + [f"• {advice_text(a, lang)}" for a in advice])
+
+    return fit_message("\n\n".join("\n".join(block) for block in blocks))
+
+
+def fit_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
+    """Cut text to Telegram's message length (counted in UTF-16 units, as Telegram counts)."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    out: list[str] = []
+    used = 0
+    for char in text:
+        width = len(char.encode("utf-16-le")) // 2
+        if used + width > limit - 1:
+            break
+        out.append(char)
+        used += width
+    return "".join(out) + "…"
