@@ -1,0 +1,455 @@
+"""The Checker: one verdict for a message, a number or a contact.
+
+Everything the bot and the CLI say comes from here. Telegram-free: the adapter passes text plus
+``CheckHints`` (Telegram's phone/url entities and forward metadata) and renders the ``Verdict``.
+
+Steps for a text: normalise (NFKC + Simplified, with a map back to the user's offsets) → numbers
+(facts, signals, blocklist/allowlist status) → links (lookalike/shortener) → rules (phrases, 断卡,
+impersonation) → model → ``bot.policy.decide``. CPU work runs in worker threads; model calls are
+serialised on one thread (torch already uses both cores; parallel calls would only thrash).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot import phones
+from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
+from bot.rules import RuleHit, find_card_trafficking, find_phrases
+from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls
+from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
+from nlp.textnorm import normalize_with_offsets, original_span
+
+MAX_TEXT_CHARS = 8000
+"""Longer input is refused (a forwarded chat log is at most a few thousand characters)."""
+
+
+class TextTooLong(ValueError):
+    """The input is longer than ``MAX_TEXT_CHARS``."""
+
+
+class EmptyInput(ValueError):
+    """Nothing to check (empty or whitespace-only text)."""
+
+
+@dataclass(frozen=True)
+class CheckHints:
+    """What Telegram knows beyond the text."""
+
+    phone_entities: tuple[str, ...] = ()
+    url_entities: tuple[str, ...] = ()
+    forward_origin: str | None = None   # "user" | "hidden_user" | "chat" | "channel"
+    forward_title: str | None = None    # channel/chat title or hidden sender's name
+
+
+@dataclass(frozen=True)
+class OfficialNumber:
+    number: str
+    owner: str
+    aliases: tuple[str, ...]
+    kind: str  # bank | operator | courier | payment | government | …
+
+
+class Lists(Protocol):
+    """What the checker needs from the store (``bot.store.Store`` provides it)."""
+
+    def blocklist_hit(self, number_key: str) -> dict[str, Any] | None: ...
+
+    def official_numbers(self) -> Sequence[OfficialNumber]: ...
+
+
+class StoreLists:
+    """``Lists`` over ``bot.store.Store``: blocklist hits as plain facts, the allowlist as ``OfficialNumber``s."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def blocklist_hit(self, number_key: str) -> dict[str, Any] | None:
+        entry = self.store.lookup(number_key)
+        if entry is None:
+            return None
+        return {
+            "number_key": entry.number_key,
+            "match": entry.match,
+            "category_key": entry.category,
+            "evidence": entry.evidence,
+            "source": entry.source,
+            "added_by": "moderator" if entry.source == "moderator" else entry.source,
+            "added_at": entry.created_at.date().isoformat(),
+            "reporters": entry.reporter_count,
+            "expires_at": entry.expires_at.date().isoformat() if entry.expires_at else None,
+        }
+
+    def official_numbers(self) -> list[OfficialNumber]:
+        return [OfficialNumber(number=e.number_key, owner=e.owner, aliases=tuple(e.aliases),
+                               kind=e.owner_category or "other") for e in self.store.all_allowlist()]
+
+
+class Classifier(Protocol):
+    def predict(self, texts: list[str]) -> list[Any]: ...
+
+
+# Impersonation: the text presents a contact as the organisation's. Cues that it does so.
+_CONTACT_CUE = re.compile(r"客服|热线|专线|官方|致电|回电|来电|拨打|联系|咨询|回复|添加|加微信|加QQ|专员|工作人员")
+# Per kind of organisation, which contacts are impersonation when not official: banks, payment and
+# operators only ever use their service numbers; a police station or court has local landlines (not on
+# the allowlist) so only mobiles/overseas/VoIP numbers count there; couriers phone from mobiles, so only
+# a "customer service"/claims contact counts.
+_STRICT_KINDS = frozenset({"bank", "payment", "operator", "platform"})
+_GOV_RISKY_TYPES = frozenset({"mobile", "voip", "unknown", "invalid"})
+_COURIER_CUE = re.compile(r"客服|理赔|赔偿|退款|专员")
+
+_CATEGORY_BY_KIND = {"bank": "fake_customer_service", "payment": "fake_customer_service",
+                     "operator": "fake_customer_service", "platform": "fake_customer_service",
+                     "courier": "fake_customer_service", "government": "impersonate_police"}
+
+_ADVICE_BY_CATEGORY: dict[str, tuple[Advice, ...]] = {
+    "impersonate_police": (Advice.POLICE_NO_TRANSFER, Advice.NO_TRANSFER, Advice.NO_SCREEN_SHARE),
+    "loan_credit": (Advice.LOAN_NO_FEES, Advice.NO_TRANSFER),
+    "fake_customer_service": (Advice.CALL_OFFICIAL, Advice.NO_SCREEN_SHARE, Advice.NO_CODES, Advice.NO_TRANSFER),
+    "impersonate_acquaintance": (Advice.VERIFY_IN_PERSON, Advice.NO_TRANSFER),
+    "task_rebate": (Advice.TASK_SCAM, Advice.NO_TRANSFER),
+    "fake_investment": (Advice.NO_TRANSFER, Advice.NO_SCREEN_SHARE),
+    "romance": (Advice.NO_TRANSFER, Advice.VERIFY_IN_PERSON),
+    "game_trading": (Advice.NO_TRANSFER, Advice.NO_LINKS),
+    "phishing": (Advice.NO_LINKS, Advice.NO_CODES, Advice.CALL_OFFICIAL),
+    "fake_credit_repair": (Advice.CALL_OFFICIAL, Advice.NO_TRANSFER),
+    "card_trafficking": (Advice.CARD_CRIME,),
+    "illegal_service": (Advice.NO_TRANSFER, Advice.NO_LINKS),
+    "other": (Advice.NO_TRANSFER, Advice.NO_CODES),
+}
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage of the last check (for the benchmark)."""
+
+    numbers: float = 0.0
+    store: float = 0.0
+    rules: float = 0.0
+    model: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class Checker:
+    """Combines numbers, lists, rules and the model into a ``Verdict``.
+
+    ``lists`` is the store (or anything with the ``Lists`` methods); ``classifier`` may be None (rules
+    and numbers only: the CLI's ``--no-model`` and fast tests).
+    """
+
+    def __init__(self, lists: Lists, classifier: Classifier | None = None) -> None:
+        self.lists = lists
+        self.classifier = classifier
+        self._model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanzha-model")
+        self._officials_cache: tuple[float, list[OfficialNumber]] = (0.0, [])
+        self.last_times = StageTimes()
+
+    @classmethod
+    def from_settings(cls, settings: Any, store: Any) -> Checker:
+        """Build over a ``bot.store.Store``, with the shipped classifier when ``settings.use_model``."""
+        classifier = None
+        if settings.use_model:
+            from nlp.classifier import FraudClassifier
+
+            classifier = FraudClassifier.from_pretrained(settings.model_dir)
+        return cls(StoreLists(store), classifier)
+
+    def close(self) -> None:
+        self._model_thread.shutdown(wait=False, cancel_futures=True)
+
+    # -- async API (the bot) ------------------------------------------------------------------------
+    async def check_text(self, text: str, hints: CheckHints | None = None) -> Verdict:
+        """Check a message; store lookups and rules in a worker thread, the model on its own thread."""
+        loop = asyncio.get_running_loop()
+        prepared = await asyncio.to_thread(self._prepare_text, text, hints or CheckHints())
+        probability = None
+        if self.classifier is not None:
+            probability = await loop.run_in_executor(self._model_thread, self._predict, prepared.text)
+        return self._finish(prepared, probability)
+
+    async def check_number(self, raw: str) -> Verdict:
+        """Check one number (typed, or a shared contact's)."""
+        return await asyncio.to_thread(self.check_number_sync, raw)
+
+    # -- sync API (CLI, tests, benchmark) -----------------------------------------------------------
+    def check_text_sync(self, text: str, hints: CheckHints | None = None) -> Verdict:
+        prepared = self._prepare_text(text, hints or CheckHints())
+        probability = self._predict(prepared.text) if self.classifier is not None else None
+        return self._finish(prepared, probability)
+
+    def check_number_sync(self, raw: str) -> Verdict:
+        fact = phones.parse_number(raw)  # raises InvalidNumber with a clear message
+        report = self._number_report(fact)
+        signals = Signals(
+            bare_number=True,
+            blocklist_hits=int(report.blocklisted is not None),
+            number_allowlisted=report.allowlisted is not None,
+            risky_numbers=int(any(s["signal"] in RISKY_NUMBER_SIGNALS for s in report.signals)),
+        )
+        evidence = self._number_evidence([report])
+        level = decide(signals)
+        category = report.blocklisted.get("category_key") if report.blocklisted else None
+        return Verdict(
+            risk_level=level,
+            category_key=category,
+            confidence=0.99 if report.blocklisted or report.allowlisted else 0.5,
+            numbers=[report],
+            evidence=evidence,
+            advice=_advice(level, category, has_numbers=True),
+            input_kind="number",
+        )
+
+    # -- steps --------------------------------------------------------------------------------------
+    def _predict(self, normalized_text: str) -> tuple[float, str | None]:
+        started = time.perf_counter()
+        prediction = self.classifier.predict([normalized_text])[0]  # type: ignore[union-attr]
+        self.last_times.model = time.perf_counter() - started
+        return float(prediction.fraud_probability), prediction.category_key
+
+    def _prepare_text(self, text: str, hints: CheckHints) -> _Prepared:
+        if not text or not text.strip():
+            raise EmptyInput("nothing to check")
+        if len(text) > MAX_TEXT_CHARS:
+            raise TextTooLong(f"text has {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
+        times = StageTimes()
+        started = time.perf_counter()
+        normalized, origin = normalize_with_offsets(text)
+        facts = phones.find_numbers(text)
+        seen = {f.e164 for f in facts if f.e164}
+        for raw in hints.phone_entities:  # numbers Telegram saw that the text scan did not
+            try:
+                fact = phones.parse_number(raw)
+            except phones.InvalidNumber:
+                continue
+            if fact.e164 and fact.e164 not in seen:
+                seen.add(fact.e164)
+                facts.append(fact)
+        times.numbers = time.perf_counter() - started
+
+        started = time.perf_counter()
+        reports = [self._number_report(f) for f in facts]
+        officials = self._officials()
+        times.store = time.perf_counter() - started
+
+        started = time.perf_counter()
+        urls = find_urls(text)
+        known = {u.url for u in urls}
+        for raw in hints.url_entities:
+            if raw not in known and raw in text:
+                urls.extend(u for u in find_urls(raw) if u.url not in known)
+        findings = [f for f in (assess_url(u) for u in urls) if f is not None]
+        phrases = find_phrases(text, normalized=(normalized, origin))
+        cards = find_card_trafficking(text, normalized=(normalized, origin))
+        impersonations = _impersonations(text, normalized, origin, reports, urls, findings, officials)
+        times.rules = time.perf_counter() - started
+        self.last_times = times
+        return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations)
+
+    def _finish(self, p: _Prepared, prediction: tuple[float, str | None] | None) -> Verdict:
+        probability, model_category = prediction if prediction else (None, None)
+        strong = [h for h in p.phrases if h.strong]
+        contacts = [r for r in p.numbers]
+        signals = Signals(
+            blocklist_hits=sum(1 for r in p.numbers if r.blocklisted),
+            impersonations=len(p.impersonations),
+            lookalike_links=sum(1 for f in p.findings if f.reason == "lookalike"),
+            card_trafficking_hits=len(p.cards),
+            strong_phrase_rules={h.rule.id for h in strong},
+            fraud_probability=probability,
+            risky_numbers=sum(1 for r in p.numbers if any(s["signal"] in RISKY_NUMBER_SIGNALS for s in r.signals)),
+            risky_links=sum(1 for f in p.findings if f.reason in RISKY_LINK_REASONS),
+            official_contacts_only=bool(contacts) and all(r.allowlisted for r in contacts) and not p.urls,
+        )
+        level = decide(signals)
+        category, confidence = _category(p, strong, level, probability, model_category)
+
+        evidence: list[Evidence] = []
+        if p.hints.forward_origin:
+            evidence.append(Evidence(EvidenceKind.FORWARD, {"origin": p.hints.forward_origin,
+                                                            "title": p.hints.forward_title}))
+        evidence += self._number_evidence(p.numbers)
+        evidence += p.impersonations
+        for hit in p.cards:
+            evidence.append(Evidence(EvidenceKind.CARD_TRAFFICKING, {"rule": hit.rule.id, "phrase": hit.text},
+                                     Span(hit.start, hit.end, hit.text)))
+        for hit in p.phrases:
+            evidence.append(Evidence(EvidenceKind.PHRASE, {"rule": hit.rule.id, "phrase": hit.text,
+                                                           "category_key": hit.rule.category,
+                                                           "strength": hit.rule.strength},
+                                     Span(hit.start, hit.end, hit.text)))
+        flagged = {f.url.url: f for f in p.findings}
+        for url in p.urls:
+            finding = flagged.get(url.url)
+            span = Span(url.start, url.end, p.text[url.start:url.end]) if p.text[url.start:url.end] == url.url else None
+            if finding is not None:
+                evidence.append(Evidence(EvidenceKind.DOMAIN_BLOCKLIST, {"url": url.url, "domain": url.domain,
+                                                                         "reason": finding.reason,
+                                                                         "brand": finding.brand}, span))
+            else:
+                evidence.append(Evidence(EvidenceKind.URL, {"url": url.url, "domain": url.domain}, span))
+        if probability is not None:
+            evidence.append(Evidence(EvidenceKind.MODEL, {"fraud_probability": round(probability, 4),
+                                                          "category_key": model_category}))
+        return Verdict(
+            risk_level=level,
+            category_key=category,
+            confidence=confidence,
+            fraud_probability=probability,
+            numbers=p.numbers,
+            evidence=evidence,
+            advice=_advice(level, category, has_numbers=bool(p.numbers), has_links=bool(p.urls)),
+            input_kind="text",
+        )
+
+    def _number_report(self, fact: phones.PhoneFact) -> NumberReport:
+        blocked = allowed = None
+        if fact.e164:
+            blocked = self.lists.blocklist_hit(fact.e164)
+            official = self._official_by_number().get(fact.e164)
+            if official is not None:
+                allowed = {"owner": official.owner, "aliases": list(official.aliases), "kind": official.kind}
+        signals = [{"signal": s.key, "reason": s.reason} for s in fact.signals]
+        if allowed is not None:  # an official number is not an "unofficial service code"
+            signals = [s for s in signals if s["signal"] != "unofficial_service_code"]
+        return NumberReport(raw=fact.raw, e164=fact.e164, type=fact.type, region=fact.region,
+                            carrier=fact.carrier, location=fact.location, signals=signals,
+                            blocklisted=blocked, allowlisted=allowed,
+                            span=Span(fact.start, fact.end, fact.raw))
+
+    @staticmethod
+    def _number_evidence(reports: list[NumberReport]) -> list[Evidence]:
+        evidence: list[Evidence] = []
+        for r in reports:
+            if r.blocklisted:
+                evidence.append(Evidence(EvidenceKind.BLOCKLIST, {"e164": r.e164, **r.blocklisted}, r.span))
+            if r.allowlisted:
+                evidence.append(Evidence(EvidenceKind.ALLOWLIST, {"e164": r.e164, "owner": r.allowlisted["owner"]},
+                                         r.span))
+            for s in r.signals:
+                evidence.append(Evidence(EvidenceKind.NUMBER_SIGNAL, {"e164": r.e164, **s}, r.span))
+        return evidence
+
+    def _officials(self) -> list[OfficialNumber]:
+        """The allowlist, cached for a minute (it changes rarely and is read on every check)."""
+        stamp, cached = self._officials_cache
+        if time.monotonic() - stamp > 60 or not cached:
+            cached = list(self.lists.official_numbers())
+            self._officials_cache = (time.monotonic(), cached)
+            self._by_number = {o.number: o for o in cached}
+        return cached
+
+    def _official_by_number(self) -> dict[str, OfficialNumber]:
+        self._officials()
+        return self._by_number
+
+    def refresh_lists(self) -> None:
+        """Forget the cached allowlist (after a moderator changes it)."""
+        self._officials_cache = (0.0, [])
+
+
+@dataclass
+class _Prepared:
+    text: str
+    normalized: str
+    hints: CheckHints
+    numbers: list[NumberReport]
+    urls: list[FoundUrl]
+    findings: list[DomainFinding]
+    phrases: list[RuleHit]
+    cards: list[RuleHit]
+    impersonations: list[Evidence]
+
+
+def _impersonations(text: str, normalized: str, origin: list[int], reports: list[NumberReport],
+                    urls: list[FoundUrl], findings: list[DomainFinding],
+                    officials: list[OfficialNumber]) -> list[Evidence]:
+    """The text names an allowlisted organisation but gives a contact that is not one of its own."""
+    if not officials:
+        return []
+    cue = bool(_CONTACT_CUE.search(normalized)) or "【" in normalized or "[" in normalized
+    if not cue:
+        return []
+    lookalikes = [f for f in findings if f.reason == "lookalike"]
+    out: list[Evidence] = []
+    named: dict[str, tuple[OfficialNumber, int, int]] = {}
+    for official in officials:
+        for alias in (official.owner, *official.aliases):
+            if len(alias) < 2:
+                continue
+            if alias.isascii():  # ICBC, CCB: whole words only, never inside a link or another word
+                m = re.search(rf"(?<![A-Za-z0-9.\-/]){re.escape(alias)}(?![A-Za-z0-9.\-])", normalized, re.I)
+                at = m.start() if m else -1
+            else:
+                at = normalized.find(alias)
+            if at >= 0 and official.owner not in named:
+                named[official.owner] = (official, at, at + len(alias))
+    for owner, (official, start, end) in named.items():
+        own_numbers = {o.number for o in officials if o.owner == owner}
+        for report in reports:
+            if report.e164 is None or report.e164 in own_numbers or report.allowlisted:
+                continue
+            if official.kind == "government" and report.type not in _GOV_RISKY_TYPES and report.region == "CN":
+                continue
+            if official.kind == "courier" and not _COURIER_CUE.search(normalized):
+                continue
+            if official.kind not in _STRICT_KINDS | {"government", "courier"}:
+                continue
+            s, e = original_span(origin, start, end, len(text))
+            out.append(Evidence(EvidenceKind.IMPERSONATION,
+                                {"org": owner, "kind": official.kind, "number": report.e164,
+                                 "official": sorted(own_numbers)}, Span(s, e, text[s:e])))
+        for finding in lookalikes:
+            if finding.brand == owner:
+                s, e = original_span(origin, start, end, len(text))
+                out.append(Evidence(EvidenceKind.IMPERSONATION,
+                                    {"org": owner, "kind": official.kind, "url": finding.url.url,
+                                     "official": sorted(own_numbers)}, Span(s, e, text[s:e])))
+    return out
+
+
+def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability: float | None,
+              model_category: str | None) -> tuple[str | None, float]:
+    """Which fraud type, by the strength of what says so: lists and rules before the model."""
+    for r in p.numbers:
+        if r.blocklisted and r.blocklisted.get("category_key"):
+            return r.blocklisted["category_key"], 0.99
+    if p.cards:
+        return "card_trafficking", 0.9
+    if p.impersonations:
+        return _CATEGORY_BY_KIND.get(p.impersonations[0].detail["kind"], "other"), 0.9
+    if any(f.reason == "lookalike" for f in p.findings):
+        return "phishing", 0.85
+    if level == RiskLevel.LOW:
+        return None, 1.0 - (probability or 0.0) if probability is not None else 0.5
+    if model_category and probability is not None and probability >= 0.5:
+        return model_category, probability
+    for hit in strong:
+        if hit.rule.category:
+            return hit.rule.category, max(0.7, probability or 0.0)
+    for hit in p.phrases:
+        if hit.rule.category:
+            return hit.rule.category, 0.6
+    return model_category or "other", probability or 0.6
+
+
+def _advice(level: RiskLevel, category: str | None, *, has_numbers: bool, has_links: bool = False) -> list[Advice]:
+    if level == RiskLevel.LOW:
+        advice = [Advice.CANNOT_PROVE_SAFE]
+        if has_links:
+            advice.append(Advice.NO_LINKS)
+        advice += [Advice.NO_CODES, Advice.CALL_96110]
+        return advice
+    advice = list(_ADVICE_BY_CATEGORY.get(category or "other", _ADVICE_BY_CATEGORY["other"]))
+    if has_links and Advice.NO_LINKS not in advice:
+        advice.append(Advice.NO_LINKS)
+    if Advice.NO_CODES not in advice and category != "card_trafficking":
+        advice.append(Advice.NO_CODES)
+    advice += [Advice.CALL_96110, Advice.CALL_110, Advice.REPORT_APP]
+    return advice

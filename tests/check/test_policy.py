@@ -1,0 +1,51 @@
+"""The combination policy (bot.policy.decide), rule by rule."""
+
+from bot.policy import MODEL_HIGH, MODEL_SUSPICIOUS, Signals, decide
+from bot.verdict import RiskLevel
+
+HIGH, SUS, LOW = RiskLevel.HIGH, RiskLevel.SUSPICIOUS, RiskLevel.LOW
+
+
+def test_nothing_is_low():
+    assert decide(Signals()) == LOW
+    assert decide(Signals(fraud_probability=0.01)) == LOW
+
+
+def test_high_on_its_own():
+    assert decide(Signals(blocklist_hits=1, fraud_probability=0.0)) == HIGH
+    assert decide(Signals(impersonations=1)) == HIGH
+    assert decide(Signals(lookalike_links=1)) == HIGH
+    assert decide(Signals(card_trafficking_hits=1)) == HIGH
+
+
+def test_model_thresholds():
+    assert decide(Signals(fraud_probability=MODEL_HIGH)) == HIGH
+    assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS)) == SUS
+    assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS - 0.01)) == LOW
+
+
+def test_phrases():
+    assert decide(Signals(strong_phrase_rules={"safe_account"})) == SUS
+    assert decide(Signals(strong_phrase_rules={"safe_account", "secrecy"})) == HIGH
+    assert decide(Signals(strong_phrase_rules={"safe_account"}, fraud_probability=MODEL_SUSPICIOUS)) == HIGH
+
+
+def test_risky_contact_raises_suspicious_only():
+    assert decide(Signals(strong_phrase_rules={"task_rebate"}, risky_numbers=1)) == HIGH
+    assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS, risky_links=1)) == HIGH
+    assert decide(Signals(risky_numbers=1, risky_links=1)) == LOW
+
+
+def test_bare_number():
+    assert decide(Signals(bare_number=True)) == LOW
+    assert decide(Signals(bare_number=True, number_allowlisted=True)) == LOW
+    assert decide(Signals(bare_number=True, risky_numbers=1)) == SUS
+    assert decide(Signals(bare_number=True, blocklist_hits=1)) == HIGH
+
+
+def test_official_contacts_only_lowers_model_only_levels():
+    assert decide(Signals(fraud_probability=MODEL_HIGH, official_contacts_only=True)) == SUS
+    assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS, official_contacts_only=True)) == LOW
+    # …but never a level a rule set.
+    assert decide(Signals(strong_phrase_rules={"screen_share"}, official_contacts_only=True)) == SUS
+    assert decide(Signals(impersonations=1, official_contacts_only=True)) == HIGH
