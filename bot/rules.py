@@ -20,8 +20,12 @@ from bot import PROJECT_ROOT
 from nlp.textnorm import normalize_with_offsets, original_span
 
 RULES_DIR = PROJECT_ROOT / "data" / "rules"
-_WARNING_BEFORE = re.compile(r"(不要|不得|不能|不会|不可|切勿|请勿|勿|别|谨防|警惕|提防|防范|严禁|禁止|绝不|拒绝|远离|谨慎)[^。！!？?；;，,]{0,6}$")
-_WARNING_AFTER = re.compile(r"^[^。！!？?；;]{0,12}(违法|犯罪|帮信|涉嫌|被判|判刑|刑事责任|是诈骗|都是诈骗|就是诈骗|骗局)")
+_WARNING_BEFORE = re.compile(
+    r"(不要|不得|不能|不会|不可|切勿|请勿|勿|别|谨防|警惕|提防|防范|严禁|禁止|绝不|拒绝|远离|谨慎)[^。！!？?；;，,]{0,6}$"
+)
+_WARNING_AFTER = re.compile(
+    r"^[^。！!？?；;]{0,12}(违法|犯罪|帮信|涉嫌|被判|判刑|刑事责任|是诈骗|都是诈骗|就是诈骗|骗局)"
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,9 @@ def _is_warning(normalized: str, start: int, end: int) -> bool:
                 or _WARNING_AFTER.search(normalized[end:end + 16]))
 
 
-def match_rules(text: str, rules: tuple[Rule, ...], *, normalized: tuple[str, list[int]] | None = None) -> list[RuleHit]:
+def match_rules(
+    text: str, rules: tuple[Rule, ...], *, normalized: tuple[str, list[int]] | None = None
+) -> list[RuleHit]:
     """Every non-warning hit of ``rules`` in ``text``, spans into ``text``; one hit per rule and place."""
     norm, origin = normalized or normalize_with_offsets(text)
     hits: list[RuleHit] = []
