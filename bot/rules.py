@@ -21,7 +21,7 @@ from nlp.textnorm import normalize_with_offsets, original_span
 
 RULES_DIR = PROJECT_ROOT / "data" / "rules"
 _WARNING_BEFORE = re.compile(
-    r"(不要|不得|不能|不会|不可|切勿|请勿|勿|别|谨防|警惕|提防|防范|严禁|禁止|绝不|拒绝|远离|谨慎)[^。！!？?；;，,]{0,6}$"
+    r"(不要|不得|不能|不会|不可|切勿|请勿|勿|别|谨防|警惕|提防|防范|严禁|禁止|绝不|拒绝|远离|谨慎)[^。！!？?；;，,]{0,14}$"
 )
 _WARNING_AFTER = re.compile(
     r"^[^。！!？?；;]{0,12}(违法|犯罪|帮信|涉嫌|被判|判刑|刑事责任|是诈骗|都是诈骗|就是诈骗|骗局)"
@@ -76,7 +76,7 @@ def card_trafficking_rules() -> tuple[Rule, ...]:
 
 
 def _is_warning(normalized: str, start: int, end: int) -> bool:
-    return bool(_WARNING_BEFORE.search(normalized[max(0, start - 10):start])
+    return bool(_WARNING_BEFORE.search(normalized[max(0, start - 20):start])
                 or _WARNING_AFTER.search(normalized[end:end + 16]))
 
 

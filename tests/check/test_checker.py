@@ -1,0 +1,186 @@
+"""The Checker end to end over a real store (SQLite and PostgreSQL), rules and lists only.
+
+The shipped model's behaviour is covered in test_checker_model.py; here the classifier is off so each
+evidence kind and the combination policy can be asserted exactly.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.check import MAX_TEXT_CHARS, Checker, CheckHints, EmptyInput, StoreLists, TextTooLong
+from bot.verdict import EvidenceKind, RiskLevel
+
+BANK_WORDING = "【工商银行】尊敬的客户，您的信用卡本期账单已出，到期还款日为25日，如有疑问请致电{number}。"
+
+
+@pytest.fixture
+def checker(store):
+    checker = Checker(StoreLists(store), classifier=None)
+    yield checker
+    checker.close()
+
+
+def _kinds(verdict):
+    return {e.kind for e in verdict.evidence}
+
+
+def test_official_bank_number_with_ordinary_wording_stays_low(checker):
+    verdict = checker.check_text_sync(BANK_WORDING.format(number="95588"))
+    assert verdict.risk_level == RiskLevel.LOW
+    assert EvidenceKind.ALLOWLIST in _kinds(verdict)
+    (allow,) = [e for e in verdict.evidence if e.kind == EvidenceKind.ALLOWLIST]
+    assert allow.detail["owner"] == "中国工商银行"
+
+
+def test_same_wording_with_a_mobile_number_is_impersonation(checker):
+    verdict = checker.check_text_sync(BANK_WORDING.format(number="13800138000"))
+    assert verdict.risk_level in (RiskLevel.SUSPICIOUS, RiskLevel.HIGH)
+    (imp,) = [e for e in verdict.evidence if e.kind == EvidenceKind.IMPERSONATION]
+    assert imp.detail["org"] == "中国工商银行" and imp.detail["number"] == "+8613800138000"
+    assert "95588" in imp.detail["official"]
+    assert verdict.category_key == "fake_customer_service"
+
+
+def test_blocklisted_number_in_bland_text_is_high(store, checker):
+    store.add_blocklist("13912345678", category="impersonate_police", actor="cli", evidence="多人举报")
+    verdict = checker.check_text_sync("你好，有空回个电话 139-1234-5678")
+    assert verdict.risk_level == RiskLevel.HIGH
+    assert verdict.category_key == "impersonate_police"
+    (hit,) = [e for e in verdict.evidence if e.kind == EvidenceKind.BLOCKLIST]
+    assert hit.detail["e164"] == "+8613912345678" and hit.detail["evidence"] == "多人举报"
+    assert hit.span is not None and hit.span.text == "139-1234-5678"
+    assert verdict.numbers[0].blocklisted
+
+
+def test_expired_entry_is_not_a_hit(store, checker):
+    store.add_blocklist("13912345679", category="other", actor="cli",
+                        expires_at=datetime.now(UTC) - timedelta(days=1))
+    verdict = checker.check_text_sync("回电 13912345679")
+    assert verdict.risk_level == RiskLevel.LOW
+    assert EvidenceKind.BLOCKLIST not in _kinds(verdict)
+
+
+def test_prefix_entry_matches_the_whole_segment(store, checker):
+    store.add_blocklist("+861709999", category="task_rebate", actor="cli", prefix=True)
+    verdict = checker.check_text_sync("联系我 17099991234")
+    assert verdict.risk_level == RiskLevel.HIGH
+    assert verdict.category_key == "task_rebate"
+
+
+def test_bare_number_verdicts(store, checker):
+    assert checker.check_number_sync("95588").risk_level == RiskLevel.LOW
+    assert checker.check_number_sync("95588").numbers[0].allowlisted["owner"] == "中国工商银行"
+    assert checker.check_number_sync("+855 12 345 678").risk_level == RiskLevel.SUSPICIOUS
+    store.add_blocklist("13912345678", category="loan_credit", actor="cli")
+    verdict = checker.check_number_sync("+86 139 1234 5678")
+    assert verdict.risk_level == RiskLevel.HIGH and verdict.input_kind == "number"
+    assert verdict.category_key == "loan_credit"
+
+
+def test_number_signals_are_evidence(checker):
+    verdict = checker.check_text_sync("兼职刷单，日结佣金，联系 +855 12 345 678")
+    signals = {e.detail["signal"] for e in verdict.evidence if e.kind == EvidenceKind.NUMBER_SIGNAL}
+    assert "overseas" in signals
+    # a strong tactic plus a risky overseas number
+    assert verdict.risk_level == RiskLevel.HIGH
+    assert verdict.category_key == "task_rebate"
+
+
+def test_phrases_with_spans(checker):
+    text = "您好，我是公安局的，您涉嫌洗钱，请把资金转到安全账户"
+    verdict = checker.check_text_sync(text)
+    assert verdict.risk_level == RiskLevel.HIGH
+    assert verdict.category_key == "impersonate_police"
+    phrases = {e.detail["phrase"]: e.span for e in verdict.evidence if e.kind == EvidenceKind.PHRASE}
+    assert set(phrases) >= {"涉嫌洗钱", "安全账户"}
+    for phrase, span in phrases.items():
+        assert text[span.start:span.end] == phrase
+
+
+def test_card_trafficking_is_high_with_the_crime_advice(checker):
+    verdict = checker.check_text_sync("高价收购银行卡、电话卡，一套日结300元，有意私聊")
+    assert verdict.risk_level == RiskLevel.HIGH
+    assert verdict.category_key == "card_trafficking"
+    assert "card_crime" in [str(a) for a in verdict.advice]
+
+
+def test_lookalike_link_is_high_and_ordinary_link_is_just_evidence(checker):
+    verdict = checker.check_text_sync("【中国移动】您的积分即将清零，请登录 10086-jf.com 兑换")
+    assert verdict.risk_level == RiskLevel.HIGH
+    assert EvidenceKind.DOMAIN_BLOCKLIST in _kinds(verdict)
+    assert verdict.category_key in ("phishing", "fake_customer_service")
+    plain = checker.check_text_sync("这篇文章不错 https://www.zhihu.com/question/1")
+    assert plain.risk_level == RiskLevel.LOW
+    assert EvidenceKind.URL in _kinds(plain)
+
+
+def test_forward_metadata_is_evidence(checker):
+    verdict = checker.check_text_sync("今天天气不错", CheckHints(forward_origin="channel", forward_title="某频道"))
+    (fwd,) = [e for e in verdict.evidence if e.kind == EvidenceKind.FORWARD]
+    assert fwd.detail == {"origin": "channel", "title": "某频道"}
+
+
+def test_telegram_phone_entities_are_checked_too(store, checker):
+    store.add_blocklist("13912345678", category="other", actor="cli")
+    verdict = checker.check_text_sync("看这里", CheckHints(phone_entities=("+86 139 1234 5678",)))
+    assert verdict.risk_level == RiskLevel.HIGH
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), [
+    ("您好，我是公安局的，您涉嫌洗钱，请把资金转到安全账户，不要告诉家人",
+     "您好，我是公安局的，您涉嫌洗錢，請把資金轉到安全帳戶，不要告訴家人"),
+    ("高价收购银行卡、电话卡，一套日结300元", "高價收購銀行卡、電話卡，一套日結300元"),
+    ("【工商银行】您的信用卡账单已出，如有疑问请致电13800138000",
+     "【工商銀行】您的信用卡賬單已出，如有疑問請致電13800138000"),
+    ("妈，我今晚回家吃饭", "媽，我今晚回家吃飯"),
+])
+def test_traditional_gives_the_same_verdict_as_simplified(checker, simplified, traditional):
+    a = checker.check_text_sync(simplified)
+    b = checker.check_text_sync(traditional)
+    assert (a.risk_level, a.category_key) == (b.risk_level, b.category_key)
+    assert sorted(e.kind for e in a.evidence) == sorted(e.kind for e in b.evidence)
+    for e in b.evidence:
+        if e.span is not None:
+            assert traditional[e.span.start:e.span.end] == e.span.text
+
+
+def test_warnings_from_96110_stay_low(checker):
+    verdict = checker.check_text_sync(
+        "【反诈提醒】公检法机关不会通过电话要求转账到安全账户，切勿开启屏幕共享。如有疑问请拨打96110。"
+    )
+    assert verdict.risk_level == RiskLevel.LOW
+
+
+def test_low_never_claims_safety(checker):
+    verdict = checker.check_text_sync("明天下午三点开会")
+    assert verdict.risk_level == RiskLevel.LOW
+    assert "cannot_prove_safe" in [str(a) for a in verdict.advice]
+
+
+def test_bad_input_is_refused_clearly(checker):
+    with pytest.raises(EmptyInput):
+        checker.check_text_sync("   ")
+    with pytest.raises(TextTooLong):
+        checker.check_text_sync("啊" * (MAX_TEXT_CHARS + 1))
+
+
+async def test_async_api_gives_the_same_verdict(checker):
+    text = "高价收购银行卡、电话卡"
+    verdict = await checker.check_text(text)
+    assert verdict.risk_level == checker.check_text_sync(text).risk_level == RiskLevel.HIGH
+    number = await checker.check_number("95588")
+    assert number.risk_level == RiskLevel.LOW
+
+
+def test_json_contract(checker):
+    data = checker.check_text_sync(BANK_WORDING.format(number="13800138000")).to_json()
+    assert data["risk_level"] in ("high", "suspicious", "low")
+    assert data["category"] == "冒充客服" and data["category_key"] == "fake_customer_service"
+    assert "fraud_probability" in data
+    (number,) = data["numbers"]
+    assert number["e164"] == "+8613800138000"
+    assert number["blocklisted"] is False and number["allowlisted"] is False
+    assert isinstance(number["signals"], list)
+    assert all({"kind", "detail"} <= set(e) for e in data["evidence"])
+    assert data["advice"] and all(isinstance(a, str) for a in data["advice"])
