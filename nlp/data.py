@@ -114,13 +114,15 @@ OPEN, CLOSE = "⟦", "⟧"
 
 # FBS-style upper-case placeholders (sometimes glued to each other or to residue letters: "URLdfge",
 # "CELLPHONEWECHAT", "jlnPHONE"). Longest first so CELLPHONE wins over PHONE.
-_UPPER_MASK = re.compile(r"CELLPHONE|HOTLINE|WECHAT|DIGIT|PLACE|PHONE|NAME|BANK|URL")
+_UPPER_MASK = re.compile(r"(?<!⟦)(?:CELLPHONE|HOTLINE|WECHAT|DIGIT|PLACE|PHONE|NAME|BANK|URL)")
 _URL_RESIDUE = re.compile(r"(⟦URL⟧)[a-z0-9]+")
 _ANGLE_MASK = re.compile(r"<\s*(#|DECIMAL|TIME|DATE|URL|EMAIL)\s*>", re.IGNORECASE)
 _STARS = re.compile(r"\*{2,}")
 _SOMEWHERE = re.compile(r"[(（]某地\d*[)）]")
 _SPACED_X = re.compile(r"(?<![A-Za-z])[xX](?: [xX]){2,}(?![A-Za-z])")
-_X_RUN = re.compile(r"(?<![A-Za-z])[xX]+(?![A-Za-z])")
+# A run of x: alone between non-letters ("x月xx日"), or 3+ long even next to letters ("XXXMB", "nxxxxx"),
+# but not a clothing size ("XXL", "XXXL").
+_X_RUN = re.compile(r"(?<![A-Za-z])[xX]+(?![A-Za-z])|[xX]{3,}(?![xXlL])")
 _LITERAL_ESCAPE = re.compile(r"\\+u[0-9a-fA-F]{4}")
 _PLACEHOLDER = re.compile(r"⟦([A-Z]+)(?::(\d+))?⟧")
 
@@ -294,7 +296,16 @@ def _number(rng: random.Random) -> str:
     return f"{rng.randint(1, 999)}.{rng.randint(0, 99):02d}"
 
 
-def _value(kind: str, arg: str | None, rng: random.Random) -> str:
+# A number right before one of these is a date/time/discount part: keep it in range ("12月28日", "8折").
+_UNIT_RANGE = {"月": (1, 12), "日": (1, 28), "号": (1, 28), "时": (0, 23), "点": (0, 23), "分": (0, 59),
+               "折": (1, 9), "%": (1, 99), "岁": (18, 70), "年": (1, 10)}
+
+
+def _value(kind: str, arg: str | None, rng: random.Random, after: str = "") -> str:
+    if kind == "DIGIT" or (kind == "NUM" and int(arg or 3) <= 2):
+        unit = _UNIT_RANGE.get(after[:1])
+        if unit:
+            return str(rng.randint(*unit))
     if kind == "NUM":
         n = int(arg or 3)
         if n == 11 and rng.random() < 0.6:
@@ -344,7 +355,8 @@ def realize_masks(canonical: str, *, salt: str = "") -> str:
         return canonical
     seed = int.from_bytes(hashlib.blake2b((salt + "\x1f" + canonical).encode(), digest_size=8).digest(), "big")
     rng = random.Random(seed)
-    return _PLACEHOLDER.sub(lambda m: _value(m.group(1), m.group(2), rng), canonical)
+    return _PLACEHOLDER.sub(
+        lambda m: _value(m.group(1), m.group(2), rng, m.string[m.end():m.end() + 1]), canonical)
 
 
 # ------------------------------------------------------------------------------------------ normalisation
