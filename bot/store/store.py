@@ -511,10 +511,11 @@ class Store:
                 "source": entry.source}
 
     @staticmethod
-    def _set_aliases(entry: AllowlistEntry, aliases: Sequence[str]) -> None:
+    def _set_aliases(session: Session, entry: AllowlistEntry, aliases: Sequence[str]) -> None:
         if list(aliases) == entry.aliases:
             return
         entry.alias_rows.clear()
+        session.flush()  # delete the old names before inserting the new (unique per entry)
         entry.alias_rows.extend(AllowlistAlias(alias=a, position=i) for i, a in enumerate(aliases))
 
     def add_allowlist(self, number: str, owner: str, *, actor: str | int, aliases: Sequence[str] = (),
@@ -542,7 +543,7 @@ class Store:
         if owner_category is not None:
             entry.owner_category = owner_category
         if aliases is not None:
-            self._set_aliases(entry, csvfiles.split_aliases("|".join(aliases)))
+            self._set_aliases(session, entry, csvfiles.split_aliases("|".join(aliases)))
         after = self._allowlist_state(entry)
         if after != before:
             entry.updated_at = utcnow()

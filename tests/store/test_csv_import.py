@@ -1,0 +1,172 @@
+"""CSV import/export on SQLite and PostgreSQL: all-or-nothing, idempotent, round trip, preview."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store import CsvError
+
+GOOD = """number,category,evidence,expires
+138-0013-8000,冒充公检法,"自称公安局, 要求转账",2030-06-30
++86 139 0013 9000,loan_credit,,
+170*,断卡,虚拟运营商号段,
+95001,冒充客服,假退款,
+"""
+
+
+def _snapshot(store) -> tuple[str, int]:
+    return store.export_blocklist_csv(), len(store.audit_log(limit=100_000))
+
+
+def test_import_adds_rows_with_audit(store):
+    result = store.import_blocklist_csv(GOOD, actor="cli")
+    assert (result.added, result.updated, result.unchanged) == (4, 0, 0)
+    assert store.lookup("+8613800138000").evidence == "自称公安局, 要求转账"
+    assert store.lookup("+8617055556666").category == "card_trafficking"
+    assert store.lookup("95001").source == "import"
+    assert [h.action for h in store.history("13900139000")] == ["blocklist.add"]
+
+
+def test_reimporting_the_same_file_changes_nothing(store):
+    store.import_blocklist_csv(GOOD)
+    before = _snapshot(store)
+    result = store.import_blocklist_csv(GOOD)
+    assert (result.added, result.updated, result.unchanged) == (0, 0, 4)
+    assert _snapshot(store) == before
+
+
+def test_changed_rows_are_updated(store):
+    store.import_blocklist_csv(GOOD)
+    changed = GOOD.replace("假退款", "假退款，要求共享屏幕")
+    result = store.import_blocklist_csv(changed)
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 3)
+    assert store.lookup("95001").evidence == "假退款，要求共享屏幕"
+    assert [h.action for h in store.history("95001")] == ["blocklist.add", "blocklist.update"]
+
+
+@pytest.mark.parametrize(("bad_line", "reason"), [
+    ("13800,other,,", "bad number"),
+    ("+8613700137000,no-such-category,,", "unknown category"),
+    ("+8613700137000,other", "wrong column count"),
+    ("+8613700137000,other,,2030-13-45", "bad date"),
+    ("+8613900139000,other,,", "already on line 3"),
+])
+def test_one_bad_row_aborts_the_whole_import(store, bad_line, reason):
+    store.add_blocklist("+8613600136000", "other", actor=1, evidence="before the import")
+    before = _snapshot(store)
+    lines = GOOD.splitlines()
+    lines.insert(4, bad_line)  # becomes line 5 as an editor shows it
+    with pytest.raises(CsvError) as caught:
+        store.import_blocklist_csv("\n".join(lines) + "\n")
+    assert [e.line for e in caught.value.errors] == [5]
+    assert reason in caught.value.errors[0].reason
+    assert str(caught.value).startswith("line 5: ")
+    assert _snapshot(store) == before
+
+
+def test_line_numbers_count_quoted_newlines_and_blank_lines(store):
+    text = 'number,category,evidence\n\n+8613800138000,other,"two\nlines"\n+8613,other,x\n'
+    with pytest.raises(CsvError) as caught:
+        store.import_blocklist_csv(text)
+    assert [e.line for e in caught.value.errors] == [5]
+
+
+def test_not_utf8_is_refused_with_its_line(store, tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("number,category\n+8613800138000,other\n+8613900139000,冒充公检法\n".encode("gbk"))
+    with pytest.raises(CsvError) as caught:
+        store.import_blocklist_csv(path)
+    assert caught.value.errors[0].line == 3
+    assert "UTF-8" in caught.value.errors[0].reason
+    assert store.lookup("+8613800138000") is None
+
+
+def test_header_is_required(store):
+    with pytest.raises(CsvError, match="line 1: unknown column"):
+        store.import_blocklist_csv("+8613800138000,other\n")
+    with pytest.raises(CsvError, match="line 1: empty file"):
+        store.import_blocklist_csv("")
+
+
+def test_utf8_bom_from_excel_is_accepted(store, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("number,category\n+8613800138000,冒充公检法\n".encode("utf-8-sig"))
+    assert store.import_blocklist_csv(path).added == 1
+
+
+def test_export_then_import_round_trip(store, db_url, tmp_path):
+    store.import_blocklist_csv(GOOD)
+    store.add_blocklist("+8613500135000", "other", actor=1)
+    store.remove_blocklist("+8613500135000", actor=1)  # removed entries are not exported
+    exported = store.export_blocklist_csv()
+    assert exported.splitlines()[0] == "number,category,evidence,expires"
+    assert "+86170*,card_trafficking,虚拟运营商号段," in exported
+    assert "2030-06-30" in exported
+    assert "+8613500135000" not in exported
+    # Into the same store: nothing changes.
+    assert store.import_blocklist_csv(exported).unchanged == 4
+    # Into a fresh store: the same export comes out.
+    from bot.store import Store
+
+    other_url = f"sqlite:///{tmp_path / 'other.db'}"
+    with Store.open(other_url) as other:
+        assert other.import_blocklist_csv(exported).added == 4
+        assert other.export_blocklist_csv() == exported
+
+
+def test_preview_reports_without_writing(store):
+    store.import_blocklist_csv(GOOD)
+    before = _snapshot(store)
+    text = GOOD.replace("假退款", "改了") + "+8613300133000,other,,\n"
+    preview = store.preview_blocklist_csv(text)
+    assert preview.ok
+    assert [r.number_key for r in preview.to_add] == ["+8613300133000"]
+    assert [(r.number_key, old["evidence"]) for r, old in preview.to_update] == [("95001", "假退款")]
+    assert preview.unchanged == 3
+    bad = store.preview_blocklist_csv(text + "oops,other,,\n+8613300133001,nope,,\n")
+    assert not bad.ok and [e.line for e in bad.errors] == [7, 8]
+    assert _snapshot(store) == before
+
+
+def test_import_reactivates_removed_entries(store):
+    store.import_blocklist_csv(GOOD)
+    store.remove_blocklist("95001", actor=1, reason="mistake")
+    result = store.import_blocklist_csv(GOOD)
+    assert (result.added, result.unchanged) == (1, 3)
+    assert store.lookup("95001") is not None
+
+
+def test_optional_columns_left_out_keep_stored_values(store):
+    store.import_blocklist_csv(GOOD)
+    result = store.import_blocklist_csv("number,category\n+8613800138000,冒充公检法\n")
+    assert result.unchanged == 1
+    entry = store.lookup("+8613800138000")
+    assert entry.evidence == "自称公安局, 要求转账" and entry.expires_at is not None
+
+
+ALLOW = """number,owner,aliases,category_of_owner
+95588,中国工商银行,工行|工商银行|中国工商银行|ICBC,bank
+4008-123-123,示例公司,示例|Example,company
+"""
+
+
+def test_allowlist_import_is_idempotent_and_all_or_nothing(store):
+    result = store.import_allowlist_csv(ALLOW)
+    assert (result.added, result.updated, result.unchanged) == (1, 0, 1)  # 95588 is in the seed already
+    assert store.get_allowlist("+864008123123").aliases == ["示例", "Example"]
+    again = store.import_allowlist_csv(ALLOW)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    before = store.export_allowlist_csv()
+    with pytest.raises(CsvError, match="line 3: empty owner"):
+        store.import_allowlist_csv(ALLOW.replace("示例公司", "") + "95599,中国农业银行,农行,bank\n")
+    assert store.export_allowlist_csv() == before
+
+
+def test_allowlist_export_round_trip(store, tmp_path):
+    from bot.store import Store
+
+    store.import_allowlist_csv(ALLOW)
+    exported = store.export_allowlist_csv()
+    with Store.open(f"sqlite:///{tmp_path / 'x.db'}", allowlist_seed=None) as other:
+        other.import_allowlist_csv(exported)
+        assert other.export_allowlist_csv() == exported
