@@ -1,0 +1,561 @@
+"""Moderation without Telegram: roles, report intake, the review queue, appeals, feedback and statistics.
+
+The Telegram handlers (``bot.telegram.moderation``) only translate updates into calls on
+:class:`Moderation` and its results into words, so every rule here is tested on SQLite and PostgreSQL
+without a bot. All methods are synchronous (the bot runs them with ``asyncio.to_thread``).
+
+Rules, in one place:
+
+- **Roles.** Admins are the ids in ``Settings.admin_ids``; they are moderators too, with no extra step.
+  Admins add and remove moderators (stored in the ``moderators`` table). Everyone else is a user.
+- **Actors.** A Telegram user acting as moderator is recorded as ``tg:<user id>`` in the audit log.
+  Reporters are never stored by id: only as ``keyed_hash(user id, Settings.secret)``.
+- **Reports.** One report click stores one row per number in the message (at most
+  :data:`MAX_NUMBERS_PER_REPORT`), or one row without a number for a message that has none. Every row
+  of a click carries the keyed fingerprint of the reported input, so reports group by number *and* by
+  text. The text itself is kept only when the reporter consented. Reporting the same number or text
+  again while the earlier report is pending is a no-op ("already reported").
+- **Rate limit.** A reporter may file at most ``Settings.reports_per_hour`` reports (distinct reported
+  inputs) in any sliding hour. Counted in the database, so it holds across restarts and processes.
+- **Trust.** A reporter's weight is ``(accepted + 1) / (accepted + rejected + 2)``: the expected share of
+  their reports that moderators accept, starting from 1/2 for someone new (Laplace's rule). Ten
+  rejected reports and none accepted give 1/12; ten accepted give 11/12.
+- **Queue threshold.** A number (or a text without numbers) reaches the queue when it has at least
+  ``K = Settings.report_threshold`` **distinct** reporters **and** their summed weight is at least
+  ``K / 2`` — as much as K newcomers. Reporters whose reports were mostly rejected therefore need more
+  company. Reports never block anything by themselves: only a moderator's decision does.
+- **Decisions.** Blocking from the queue adds the entry (source ``reports``, with the reporter count),
+  then accepts the pending reports; rejecting rejects them. Each decision updates every reporter's
+  trust once and is audited. Skipping changes nothing.
+- **Appeals.** Whoever proves a number is theirs (Telegram's shared contact whose ``user_id`` is the
+  sender) can appeal its blocklist entry once at a time. Accepting delists the number; the appellant's
+  chat id is kept only to tell them the outcome.
+- **Expiry.** ``expires=YYYY-MM-DD`` means the entry counts through that day, Beijing time
+  (``bot.store.csvfiles.parse_expiry``). Expired entries stop matching checks but stay listed in
+  ``/lookup`` and in the history; an expiry date in the past is allowed (it records history) and is
+  reported as such.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.categories import resolve_category
+from bot.store import Change, NotFound, Store, keyed_hash
+from bot.store.csvfiles import parse_expiry
+from bot.store.models import (
+    Appeal,
+    AuditLog,
+    BlocklistEntry,
+    Feedback,
+    Report,
+    ReporterTrust,
+    utcnow,
+)
+
+MAX_NUMBERS_PER_REPORT = 5
+RATE_WINDOW = timedelta(hours=1)
+SAMPLE_TEXTS = 3
+STATS_DAYS = 7
+
+
+class Role(StrEnum):
+    USER = "user"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class NotAllowed(PermissionError):
+    """The caller lacks the role an action needs (the handler words the refusal)."""
+
+    def __init__(self, needed: Role) -> None:
+        super().__init__(f"needs role {needed}")
+        self.needed = needed
+
+
+def actor_of(user_id: int) -> str:
+    """How a Telegram user appears in the audit log."""
+    return f"tg:{user_id}"
+
+
+def reporter_weight(accepted: int, rejected: int) -> float:
+    """Trust weight of a reporter: ``(accepted + 1) / (accepted + rejected + 2)`` (see module docstring)."""
+    return (accepted + 1) / (accepted + rejected + 2)
+
+
+def parse_expires(text: str) -> datetime:
+    """``YYYY-MM-DD`` (end of that day, Beijing time) or an ISO date-time; ``ValueError`` otherwise."""
+    moment = parse_expiry(text)
+    if moment is None:
+        raise ValueError("empty date: use YYYY-MM-DD (e.g. 2026-06-30)")
+    return moment
+
+
+# --- results -------------------------------------------------------------------------------------------
+
+
+class ReportStatus(StrEnum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"        # this reporter already has a pending report of the same thing
+    RATE_LIMITED = "rate_limited"  # too many reports in the last hour
+    EMPTY = "empty"                # nothing to report (no number, no text)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    status: ReportStatus
+    stored: int = 0                       # rows written
+    limit: int = 0                        # reports allowed per hour (for the refusal's wording)
+    queued_numbers: tuple[str, ...] = ()  # numbers that are in the review queue after this report
+
+
+@dataclass
+class QueueItem:
+    """One thing for a moderator to decide: a reported number, a reported text, or an appeal."""
+
+    kind: str                         # "number" | "text" | "appeal"
+    ref: str                          # number key, smallest report id of the text group, or appeal id
+    reporters: int = 0
+    weight: float = 0.0
+    report_count: int = 0
+    texts: list[str] = field(default_factory=list)      # consented texts, newest first
+    levels: dict[str, int] = field(default_factory=dict)  # verdict risk levels among the reports
+    suggested_category: str | None = None
+    numbers: list[str] = field(default_factory=list)   # for a text group: numbers reported with it
+    first_at: datetime | None = None
+    entry: BlocklistEntry | None = None
+    appeal: Appeal | None = None
+    history: list[AuditLog] = field(default_factory=list)
+
+
+@dataclass
+class Stats:
+    """Aggregates only: counts per day, level and category; queue sizes; no ids, numbers or texts."""
+
+    since: date
+    checks_per_day: list[tuple[date, int]]
+    levels: dict[str, int]
+    top_categories: list[tuple[str, int]]
+    queue_ready: int
+    queue_waiting: int
+    feedback_pending: int
+    appeals_pending: int
+    reports_accepted: int
+    reports_rejected: int
+    blocklist_size: int
+
+    @property
+    def checks_total(self) -> int:
+        return sum(n for _, n in self.checks_per_day)
+
+
+@dataclass(frozen=True)
+class AppealProof:
+    """The outcome of a shared contact in the appeal flow."""
+
+    own: bool                 # the contact is the sender's own (Telegram's proof)
+    number_key: str | None    # the contact's number, normalized (None when not parseable)
+    listed: bool              # the number has an active blocklist entry (expired ones count too)
+    pending_appeal: int | None = None  # id of an appeal of this number already waiting
+
+
+# --- the service ---------------------------------------------------------------------------------------
+
+
+class Moderation:
+    """Roles, reports, the queue, appeals, feedback and stats over a :class:`bot.store.Store`."""
+
+    def __init__(self, store: Store, *, admin_ids: Iterable[int], secret: str, report_threshold: int = 3,
+                 reports_per_hour: int = 10, clock: Callable[[], datetime] = utcnow) -> None:
+        if report_threshold < 1 or reports_per_hour < 1:
+            raise ValueError("report_threshold and reports_per_hour must be at least 1")
+        self.store = store
+        self.admin_ids = frozenset(int(i) for i in admin_ids)
+        self.secret = secret
+        self.threshold = report_threshold
+        self.reports_per_hour = reports_per_hour
+        self.clock = clock
+
+    @classmethod
+    def from_settings(cls, settings: Any, store: Store) -> Moderation:
+        return cls(store, admin_ids=settings.admin_ids, secret=settings.secret,
+                   report_threshold=settings.report_threshold, reports_per_hour=settings.reports_per_hour)
+
+    # --- roles ------------------------------------------------------------------------------------------
+
+    def role(self, user_id: int | None) -> Role:
+        if user_id is None:
+            return Role.USER
+        if user_id in self.admin_ids:
+            return Role.ADMIN
+        return Role.MODERATOR if self.store.is_moderator(user_id) else Role.USER
+
+    def is_moderator(self, user_id: int | None) -> bool:
+        return self.role(user_id) in (Role.MODERATOR, Role.ADMIN)
+
+    def require(self, user_id: int | None, needed: Role) -> None:
+        role = self.role(user_id)
+        ok = role == Role.ADMIN or (needed == Role.MODERATOR and role == Role.MODERATOR) or needed == Role.USER
+        if not ok:
+            raise NotAllowed(needed)
+
+    def add_moderator(self, admin_id: int, user_id: int) -> bool:
+        """An admin makes someone a moderator. False when they already are one (or are an admin)."""
+        self.require(admin_id, Role.ADMIN)
+        if user_id in self.admin_ids:
+            return False
+        return self.store.add_moderator(user_id, actor=actor_of(admin_id))
+
+    def remove_moderator(self, admin_id: int, user_id: int) -> bool:
+        """An admin removes a moderator. False when they were not one. Admins cannot be removed here."""
+        self.require(admin_id, Role.ADMIN)
+        if user_id in self.admin_ids:
+            raise ValueError("admins come from FANZHA_ADMIN_IDS and cannot be removed by command")
+        return self.store.remove_moderator(user_id, actor=actor_of(admin_id))
+
+    def moderators(self, admin_id: int) -> list[tuple[int, Role]]:
+        """Admins and moderators, admins first."""
+        self.require(admin_id, Role.ADMIN)
+        listed = [(uid, Role.ADMIN) for uid in sorted(self.admin_ids)]
+        listed += [(m.telegram_user_id, Role.MODERATOR) for m in self.store.list_moderators()
+                   if m.telegram_user_id not in self.admin_ids]
+        return listed
+
+    # --- blocklist work ---------------------------------------------------------------------------------
+
+    def block(self, moderator_id: int, number: str, category: str, *, evidence: str = "",
+              expires_at: datetime | None = None, prefix: bool = False) -> tuple[BlocklistEntry, bool]:
+        """Add or update an entry (any written form; a trailing ``*`` or ``prefix`` for a segment)."""
+        self.require(moderator_id, Role.MODERATOR)
+        return self.store.add_blocklist(number, category, actor=actor_of(moderator_id), evidence=evidence,
+                                        expires_at=expires_at, prefix=prefix)
+
+    def unblock(self, moderator_id: int, number: str, reason: str = "") -> BlocklistEntry:
+        """Take an entry off the list (``NotFound`` when it is not on it). Prefix entries end in ``*``."""
+        self.require(moderator_id, Role.MODERATOR)
+        return self.store.remove_blocklist(number, actor=actor_of(moderator_id), reason=reason)
+
+    def allow(self, moderator_id: int, number: str, owner: str, aliases: Sequence[str] = ()) -> tuple[Any, bool]:
+        self.require(moderator_id, Role.MODERATOR)
+        return self.store.add_allowlist(number, owner, actor=actor_of(moderator_id), aliases=aliases)
+
+    def report_counts(self, number_key: str) -> dict[str, int]:
+        """Reports of a number by status, plus ``reporters``: distinct reporters ever."""
+        reports = self.store.reports_for(number_key)
+        counts = Counter(r.status for r in reports)
+        return {"pending": counts["pending"], "accepted": counts["accepted"], "rejected": counts["rejected"],
+                "reporters": len({r.reporter_hash for r in reports})}
+
+    # --- report intake ----------------------------------------------------------------------------------
+
+    def reporter_hash(self, user_id: int) -> str:
+        return keyed_hash(user_id, self.secret)
+
+    def fingerprint(self, reported: str) -> str:
+        """Keyed hash of the normalized reported input: equal messages meet without being stored."""
+        from nlp.textnorm import normalize_text
+
+        return keyed_hash("text:" + " ".join(normalize_text(reported).split()), self.secret)
+
+    def weight_of(self, reporter_hash: str) -> float:
+        trust = self.store.reporter_trust(reporter_hash)
+        return reporter_weight(trust.accepted_count, trust.rejected_count) if trust else reporter_weight(0, 0)
+
+    def reports_in_window(self, reporter_hash: str) -> int:
+        """Distinct inputs this reporter reported in the last hour (what the rate limit counts)."""
+        since = self.clock() - RATE_WINDOW
+        with self.store._read() as session:
+            return session.scalar(
+                select(func.count(func.distinct(Report.text_fingerprint))).where(
+                    Report.reporter_hash == reporter_hash, Report.created_at >= since)) or 0
+
+    def submit_report(self, user_id: int, *, reported: str, number_keys: Sequence[str] = (),
+                      verdict: dict[str, Any] | None = None, keep_text: bool = False) -> ReportResult:
+        """A user's report of a checked message or number (the public bot's 举报 button).
+
+        ``reported`` is what was checked (the message text, or the number typed); it is fingerprinted
+        always and stored only when ``keep_text`` (the user consented). ``number_keys`` are the numbers
+        found in it, as ``bot.phones.number_key`` gives them.
+        """
+        if not reported.strip() and not number_keys:
+            return ReportResult(ReportStatus.EMPTY)
+        reporter = self.reporter_hash(user_id)
+        fingerprint = self.fingerprint(reported or " ".join(number_keys))
+        keys = list(dict.fromkeys(number_keys))[:MAX_NUMBERS_PER_REPORT]
+        verdict_facts = _verdict_facts(verdict or {})
+        with self.store._read() as session:
+            pending = session.execute(select(Report.number_key, Report.text_fingerprint).where(
+                Report.reporter_hash == reporter, Report.status == "pending")).all()
+        if keys:
+            already = {n for n, _ in pending if n is not None}
+            todo = [k for k in keys if k not in already]
+        else:
+            todo = [] if any(n is None and f == fingerprint for n, f in pending) else [None]
+        if not todo:
+            return ReportResult(ReportStatus.DUPLICATE, limit=self.reports_per_hour)
+        if self.reports_in_window(reporter) >= self.reports_per_hour:
+            return ReportResult(ReportStatus.RATE_LIMITED, limit=self.reports_per_hour)
+        text = reported if keep_text and reported.strip() else None
+        for key in todo:
+            self.store.add_report(reporter, number_key=key, text=text, text_fingerprint=fingerprint,
+                                  verdict=verdict_facts)
+        ready = {item.ref for item in self.queue(include_appeals=False) if item.kind == "number"}
+        return ReportResult(ReportStatus.STORED, stored=len(todo), limit=self.reports_per_hour,
+                            queued_numbers=tuple(k for k in keys if k in ready))
+
+    # --- the queue --------------------------------------------------------------------------------------
+
+    def _pending_groups(self) -> list[QueueItem]:
+        """Every pending report group with its reporters and weight, whether or not it is ready."""
+        with self.store._read() as session:
+            reports = list(session.scalars(select(Report).where(Report.status == "pending")
+                                           .order_by(Report.id)))
+            hashes = sorted({r.reporter_hash for r in reports})
+            trust: dict[str, ReporterTrust] = {}
+            for start in range(0, len(hashes), 500):
+                for row in session.scalars(select(ReporterTrust).where(
+                        ReporterTrust.reporter_hash.in_(hashes[start : start + 500]))):
+                    trust[row.reporter_hash] = row
+        groups: dict[tuple[str, str], list[Report]] = {}
+        for report in reports:
+            key = ("number", report.number_key) if report.number_key else ("text", report.text_fingerprint or "")
+            groups.setdefault(key, []).append(report)
+        items = []
+        for (kind, _key), rows in groups.items():
+            reporters = {r.reporter_hash for r in rows}
+            weight = sum(reporter_weight(trust[h].accepted_count, trust[h].rejected_count) if h in trust
+                         else reporter_weight(0, 0) for h in reporters)
+            texts = list(dict.fromkeys(r.text for r in reversed(rows) if r.text))[:SAMPLE_TEXTS]
+            categories = Counter(r.verdict.get("category_key") for r in rows if r.verdict.get("category_key"))
+            item = QueueItem(
+                kind=kind, ref=rows[0].number_key if kind == "number" else str(rows[0].id),
+                reporters=len(reporters), weight=round(weight, 3), report_count=len(rows), texts=texts,
+                levels=dict(Counter(r.verdict.get("risk_level", "unknown") for r in rows)),
+                suggested_category=categories.most_common(1)[0][0] if categories else None,
+                first_at=rows[0].created_at)
+            items.append(item)
+        return items
+
+    def is_ready(self, item: QueueItem) -> bool:
+        """The threshold rule: ≥ K distinct reporters and summed weight ≥ K/2."""
+        return item.reporters >= self.threshold and item.weight >= self.threshold / 2 - 1e-9
+
+    def queue(self, *, include_appeals: bool = True) -> list[QueueItem]:
+        """Pending items in review order: appeals first (people wait for them), then the most reported."""
+        items: list[QueueItem] = []
+        if include_appeals:
+            for appeal in self.store.appeals(status="pending"):
+                items.append(QueueItem(kind="appeal", ref=str(appeal.id), appeal=appeal,
+                                       first_at=appeal.created_at))
+        ready = [i for i in self._pending_groups() if self.is_ready(i)]
+        ready.sort(key=lambda i: (i.kind != "number", -i.reporters, -i.weight, i.first_at or utcnow()))
+        return items + ready
+
+    def queue_item(self, kind: str, ref: str) -> QueueItem | None:
+        """One item with the details a moderator needs (entry and history), or None if decided already."""
+        if kind == "appeal":
+            appeal = self.store.get_appeal(int(ref))
+            if appeal is None or appeal.status != "pending":
+                return None
+            item = QueueItem(kind="appeal", ref=ref, appeal=appeal, first_at=appeal.created_at)
+            item.entry = self.store.get_blocklist(appeal.number_key)
+            item.history = self.store.history(appeal.number_key)
+            return item
+        for item in self._pending_groups():
+            if item.kind == kind and item.ref == ref:
+                if kind == "number":
+                    item.entry = self.store.get_blocklist(ref)
+                    item.history = self.store.history(ref)
+                else:
+                    item.numbers = self._numbers_with_text(ref)
+                return item
+        return None
+
+    def _numbers_with_text(self, report_id: str) -> list[str]:
+        with self.store._read() as session:
+            fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == int(report_id)))
+            rows = session.scalars(select(func.distinct(Report.number_key)).where(
+                Report.text_fingerprint == fingerprint, Report.number_key.is_not(None)))
+            return sorted(rows)
+
+    def block_reported(self, moderator_id: int, number_key: str, category: str) -> tuple[BlocklistEntry, int]:
+        """Block a queued number: entry (source ``reports``) then accept its reports. Returns (entry, reports)."""
+        self.require(moderator_id, Role.MODERATOR)
+        category_key = resolve_category(category).key
+        counts = self.report_counts(number_key)
+        if counts["pending"] == 0:
+            raise NotFound(f"no pending reports of {number_key}")
+        entry, _ = self.store.add_blocklist(
+            number_key, category_key, actor=actor_of(moderator_id), source="reports",
+            evidence=f"{counts['reporters']} reporters", reporter_count=counts["reporters"])
+        decided = self.store.decide_reports(number_key, accepted=True, actor=actor_of(moderator_id))
+        return entry, decided
+
+    def reject_reported(self, moderator_id: int, number_key: str) -> int:
+        """Reject a queued number's pending reports (lowers the reporters' trust). Returns how many."""
+        self.require(moderator_id, Role.MODERATOR)
+        return self.store.decide_reports(number_key, accepted=False, actor=actor_of(moderator_id))
+
+    def decide_text(self, moderator_id: int, report_id: int, *, accepted: bool,
+                    category: str | None = None) -> int:
+        """Accept (as fraud of ``category``) or reject a reported text without numbers.
+
+        Mirrors ``Store.decide_reports`` for a text group: same trust update, same audit shape, one
+        transaction (written here because the store decides by number only).
+        """
+        self.require(moderator_id, Role.MODERATOR)
+        category_key = resolve_category(category).key if accepted and category else None
+        actor = actor_of(moderator_id)
+        status = "accepted" if accepted else "rejected"
+        now = utcnow()
+        with self.store._write() as session:
+            fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == report_id))
+            if fingerprint is None:
+                raise NotFound(f"no report #{report_id}")
+            reports = list(session.scalars(select(Report).where(
+                Report.text_fingerprint == fingerprint, Report.number_key.is_(None),
+                Report.status == "pending")))
+            for report in reports:
+                report.status, report.decided_at, report.decided_by = status, now, actor
+            for reporter in sorted({r.reporter_hash for r in reports}):
+                trust = session.get(ReporterTrust, reporter)
+                if trust is None:
+                    trust = ReporterTrust(reporter_hash=reporter, accepted_count=0, rejected_count=0)
+                    session.add(trust)
+                trust.accepted_count += int(accepted)
+                trust.rejected_count += int(not accepted)
+                trust.updated_at = now
+            if reports:
+                Store._record(session, [Change(actor, f"reports.{status[:-2]}", f"reports:text:{report_id}",
+                                               {"pending": len(reports)},
+                                               {"status": status, "category": category_key,
+                                                "report_ids": [r.id for r in reports]})])
+            return len(reports)
+
+    # --- feedback ("wrong verdict") ---------------------------------------------------------------------
+
+    def submit_feedback(self, user_id: int, *, verdict: dict[str, Any], text: str | None = None,
+                        comment: str | None = None) -> Feedback:
+        """A user says a verdict is wrong. ``text`` only with their consent."""
+        return self.store.add_feedback(verdict=_verdict_facts(verdict), user_hash=self.reporter_hash(user_id),
+                                       text=text, comment=comment)
+
+    def feedback_queue(self) -> list[Feedback]:
+        return self.store.feedback_items(status="pending")
+
+    def review_feedback(self, moderator_id: int, feedback_id: int, *, accepted: bool,
+                        label: str | None = None) -> Feedback:
+        """Accept with the right label (a category key, or ``legit``) or reject (the verdict was right)."""
+        self.require(moderator_id, Role.MODERATOR)
+        if accepted:
+            if label is None:
+                raise ValueError("accepting feedback needs the right label (a category or 'legit')")
+            label = "legit" if label == "legit" else resolve_category(label).key
+        with self.store._read() as session:
+            item = session.get(Feedback, feedback_id)
+        if item is None:
+            raise NotFound(f"no feedback #{feedback_id}")
+        if item.status != "pending":
+            raise ValueError(f"feedback #{feedback_id} was already {item.status}")
+        return self.store.review_feedback(feedback_id, accepted=accepted, actor=actor_of(moderator_id),
+                                          label=label)
+
+    # --- appeals ----------------------------------------------------------------------------------------
+
+    def check_contact(self, sender_id: int, contact_user_id: int | None, phone_number: str) -> AppealProof:
+        """Telegram proves a shared contact's number belongs to the sender when the ids are equal."""
+        from bot.phones import InvalidNumber, number_key
+
+        own = contact_user_id is not None and contact_user_id == sender_id
+        try:
+            key = number_key(phone_number if phone_number.startswith("+") else "+" + phone_number.lstrip("0"))
+        except InvalidNumber:
+            try:
+                key = number_key(phone_number)
+            except InvalidNumber:
+                return AppealProof(own=own, number_key=None, listed=False)
+        entry = self.store.get_blocklist(key)
+        pending = next((a.id for a in self.store.appeals(status="pending") if a.number_key == key), None)
+        return AppealProof(own=own, number_key=key, listed=entry is not None and entry.active,
+                           pending_appeal=pending)
+
+    def submit_appeal(self, sender_id: int, proof: AppealProof, reason: str) -> Appeal:
+        """File an appeal after :meth:`check_contact` proved the number is the sender's and is listed."""
+        if not proof.own:
+            raise NotAllowed(Role.USER)
+        if proof.number_key is None or not proof.listed:
+            raise NotFound("the number is not on the blocklist")
+        reason = reason.strip()
+        if not reason:
+            raise ValueError("an appeal needs a reason")
+        if proof.pending_appeal is not None:
+            raise ValueError(f"appeal #{proof.pending_appeal} for this number is already waiting")
+        return self.store.add_appeal(proof.number_key, appellant_chat_id=sender_id, reason=reason[:2000])
+
+    def decide_appeal(self, moderator_id: int, appeal_id: int, *, accepted: bool, note: str = "") -> Appeal:
+        """Accept (delists the number) or reject; the caller tells the appellant."""
+        self.require(moderator_id, Role.MODERATOR)
+        return self.store.decide_appeal(appeal_id, accepted=accepted, actor=actor_of(moderator_id), note=note)
+
+    # --- statistics -------------------------------------------------------------------------------------
+
+    def stats(self, moderator_id: int, *, days: int = STATS_DAYS) -> Stats:
+        self.require(moderator_id, Role.MODERATOR)
+        today = self.clock().astimezone(UTC).date()
+        since = today - timedelta(days=days - 1)
+        per_day: Counter[date] = Counter()
+        levels: Counter[str] = Counter()
+        categories: Counter[str] = Counter()
+        for row in self.store.check_stats(since):
+            per_day[row.day] += row.count
+            levels[row.level] += row.count
+            if row.category:
+                categories[row.category] += row.count
+        groups = self._pending_groups()
+        ready = sum(1 for g in groups if self.is_ready(g))
+        since_dt = datetime.combine(since, datetime.min.time(), UTC)
+        with self.store._read() as session:
+            handled = dict(session.execute(
+                select(Report.status, func.count()).where(Report.decided_at >= since_dt)
+                .group_by(Report.status)).all())
+        return Stats(
+            since=since,
+            checks_per_day=[(since + timedelta(days=i), per_day[since + timedelta(days=i)]) for i in range(days)],
+            levels=dict(levels), top_categories=categories.most_common(5),
+            queue_ready=ready, queue_waiting=len(groups) - ready,
+            feedback_pending=len(self.store.feedback_items(status="pending")),
+            appeals_pending=len(self.store.appeals(status="pending")),
+            reports_accepted=handled.get("accepted", 0), reports_rejected=handled.get("rejected", 0),
+            blocklist_size=self.store.count_blocklist(),
+        )
+
+
+def _verdict_facts(verdict: dict[str, Any]) -> dict[str, Any]:
+    """What a report keeps of the verdict: level, category and evidence kinds (no texts, no numbers)."""
+    return {
+        "risk_level": verdict.get("risk_level"),
+        "category_key": verdict.get("category_key"),
+        "evidence_kinds": sorted({e.get("kind") for e in verdict.get("evidence", []) if e.get("kind")}),
+    }
+
+
+__all__ = [
+    "AppealProof",
+    "Moderation",
+    "NotAllowed",
+    "QueueItem",
+    "ReportResult",
+    "ReportStatus",
+    "Role",
+    "Stats",
+    "actor_of",
+    "parse_expires",
+    "reporter_weight",
+]
