@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.locales import DEFAULT_LANGUAGE, LANGUAGES, has, t
-from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Verdict
+from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 SHORT_CARD_EVIDENCE = 3
@@ -52,8 +52,8 @@ def _converters() -> tuple[Any, Any]:
     return OpenCC("t2s"), OpenCC("s2tw")
 
 
-# Written the same in both scripts in the words that matter here (佣金), though OpenCC maps them.
-_SHARED_CHARS = frozenset("佣")
+# Written the same in both scripts in the words that matter here (佣金, 台湾), though OpenCC maps them.
+_SHARED_CHARS = frozenset("佣台")
 
 
 @lru_cache(maxsize=8192)
@@ -182,10 +182,15 @@ def _date(value: Any) -> str | None:
 
 
 def _signal_text(signal: dict[str, Any], lang: str) -> str:
+    """A number signal in words. Chinese readers get the checker's own reason, which names specifics
+    (the segment, the country); English readers get the table's wording for the signal key."""
     key = f"signal.{signal.get('signal', '')}"
+    reason = str(signal.get("reason") or "")
+    if lang != "en" and reason:
+        return localize_data(reason, lang)
     if has(lang, key):
         return t(lang, key)
-    return localize_data(str(signal.get("reason") or signal.get("signal") or ""), lang)
+    return localize_data(reason or str(signal.get("signal") or ""), lang)
 
 
 def _first(detail: dict[str, Any], *names: str) -> Any:
@@ -281,12 +286,22 @@ def _sorted_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
     return sorted(evidence, key=lambda e: _EVIDENCE_RANK.get(EvidenceKind(e.kind), 99))
 
 
+def _contained(inner: Span | None, spans: list[Span]) -> bool:
+    return inner is not None and any(
+        s is not inner and s.start <= inner.start and inner.end <= s.end and (s.start, s.end) != (
+            inner.start, inner.end) for s in spans)
+
+
 def _short_reasons(evidence: list[Evidence], lang: str) -> list[str]:
-    """Reasons for the short card: phrases merged into one line so the card stays short."""
+    """Reasons for the short card: phrases merged into one line (a phrase inside another left out) so
+    the card stays short."""
     reasons: list[str] = []
     phrases: list[str] = []
+    spans = [e.span for e in evidence if e.kind == EvidenceKind.PHRASE and e.span is not None]
     for item in evidence:
         if item.kind == EvidenceKind.PHRASE:
+            if _contained(item.span, spans):
+                continue
             phrase = item.span.text if item.span else str(item.detail.get("phrase", ""))
             if phrase and phrase not in phrases:
                 if not phrases:

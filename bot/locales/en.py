@@ -62,22 +62,22 @@ STRINGS: dict[str, str] = {
     "numtype.fixed_line": "landline",
     "numtype.fixed_line_or_mobile": "mobile or landline",
     "numtype.toll_free": "toll-free (800)",
-    "numtype.shared_cost": "400 service line",
-    "numtype.premium_rate": "premium-rate",
+    "numtype.shared_cost": "400 business line",
+    "numtype.premium": "premium-rate",
     "numtype.voip": "internet phone (VoIP)",
     "numtype.short_code": "short service number",
-    "numtype.service": "short service number",
-    "numtype.personal_number": "personal number",
-    "numtype.pager": "pager",
-    "numtype.uan": "universal access number",
-    "numtype.voicemail": "voicemail",
     "numtype.invalid": "invalid number",
     "numtype.unknown": "unknown type",
-    "signal.mvno": "virtual-operator (MVNO) range, often used by scammers",
-    "signal.overseas": "overseas number",
+    "signal.mvno": "virtual-operator (MVNO) range, common in scams",
+    "signal.overseas": "overseas number; Chinese institutions do not call from abroad",
+    "signal.hk_mo_tw": "Hong Kong / Macau / Taiwan number",
+    "signal.scam_hub_region": "from a region known for cross-border scam centres",
+    "signal.invalid": "not a valid number",
     "signal.spoof_format": "odd format, possibly a spoofed caller ID",
-    "signal.invalid": "wrong number format",
-    "signal.unofficial_service": "not a known official service number",
+    "signal.obfuscated": "written split up or mixed with symbols to dodge filters",
+    "signal.premium": "premium-rate number: calling back costs a lot",
+    "signal.voip": "internet phone number, hard to trace",
+    "signal.unofficial_service_code": "not a known official service number",
 
     # ── Advice: what to do ───────────────────────────────────────────────────────────────────
     "advice.no_transfer": "Do not transfer or send money, not even to “verify your funds”.",
@@ -168,18 +168,13 @@ STRINGS: dict[str, str] = {
     "btn.report": "🚩 Report",
     "btn.wrong": "🤔 Wrong verdict",
     "btn.details": "📋 Details",
-    "btn.with_text": "Send with text",
-    "btn.without_text": "Send without text",
+    "btn.report_with_text": "🚩 Report with text",
+    "btn.report_without_text": "🚩 Report without text",
+    "btn.feedback_with_text": "Send with text",
+    "btn.feedback_without_text": "Send without text",
     "btn.cancel": "Cancel",
-    "consent.report": (
-        "Reports go to volunteer moderators; a confirmed number is blocklisted to warn others.\n"
-        "Send the message text along? It helps moderators decide. Without it, only the numbers and the "
-        "verdict are sent."
-    ),
-    "consent.feedback": (
-        "Thanks for telling us! Send the message text along? It helps us improve. Without it, only the "
-        "verdict is sent."
-    ),
+    "consent.report": "Reports go to volunteer moderators. Include the message text? It helps them decide, and only they see it. Without it, only the numbers and the verdict are sent.",
+    "consent.feedback": "Thanks for telling us! Include the message text? It helps us improve. Without it, only the verdict is sent.",
     "report.done": "✅ Report received, thank you! Moderators will check it soon.",
     "report.done_with_text": "✅ Report (with text) received, thank you! Moderators will check it soon.",
     "report.original_gone": "The original message is gone, so only the verdict was sent.",
@@ -195,6 +190,7 @@ STRINGS: dict[str, str] = {
         "This message is too long ({length} characters); I can check up to {limit}. "
         "Please send just the suspicious part."
     ),
+    "input.bad_number": "That does not look like a valid phone number. Please check it, or forward the whole message.",
     "input.empty": "Forward or send me the text or number you want checked.",
     "input.unsupported": (
         "I can't check this kind of message ({kind}) yet. I can check text, phone numbers and shared "

@@ -62,22 +62,22 @@ STRINGS: dict[str, str] = {
     "numtype.fixed_line": "固定电话",
     "numtype.fixed_line_or_mobile": "手机或固定电话",
     "numtype.toll_free": "800 免费电话",
-    "numtype.shared_cost": "400 电话",
-    "numtype.premium_rate": "收费电话",
+    "numtype.shared_cost": "400 企业服务号",
+    "numtype.premium": "付费增值号码",
     "numtype.voip": "网络电话",
     "numtype.short_code": "短号码（服务号码）",
-    "numtype.service": "短号码（服务号码）",
-    "numtype.personal_number": "个人号码",
-    "numtype.pager": "寻呼号码",
-    "numtype.uan": "统一接入号码",
-    "numtype.voicemail": "语音信箱",
     "numtype.invalid": "无效号码",
     "numtype.unknown": "类型不明",
-    "signal.mvno": "虚拟运营商号段，诈骗常用",
+    "signal.mvno": "虚拟运营商号段，诈骗中常见",
     "signal.overseas": "境外号码",
-    "signal.spoof_format": "格式异常，可能是伪造的来电显示",
+    "signal.hk_mo_tw": "港澳台号码",
+    "signal.scam_hub_region": "来自跨境诈骗窝点集中的地区",
     "signal.invalid": "号码格式不对",
-    "signal.unofficial_service": "不是已知的官方服务号码",
+    "signal.spoof_format": "格式异常，可能是伪造的来电显示",
+    "signal.obfuscated": "号码被故意拆开或夹杂符号书写，常见于躲避过滤的诈骗信息",
+    "signal.premium": "付费增值号码，回拨会产生高额话费",
+    "signal.voip": "网络电话，难以追查真实来源",
+    "signal.unofficial_service_code": "不是已知的官方服务号码",
 
     # ── Advice: what to do ───────────────────────────────────────────────────────────────────
     "advice.no_transfer": "不要转账、汇款，也不要按对方说的“验证资金”。",
@@ -166,16 +166,13 @@ STRINGS: dict[str, str] = {
     "btn.report": "🚩 举报",
     "btn.wrong": "🤔 判断有误",
     "btn.details": "📋 详情",
-    "btn.with_text": "附原文提交",
-    "btn.without_text": "不附原文提交",
+    "btn.report_with_text": "🚩 举报（附原文）",
+    "btn.report_without_text": "🚩 举报（不附原文）",
+    "btn.feedback_with_text": "提交（附原文）",
+    "btn.feedback_without_text": "提交（不附原文）",
     "btn.cancel": "取消",
-    "consent.report": (
-        "举报会交给志愿审核员核实，核实后号码会加入黑名单，提醒更多人。\n"
-        "要不要把这条消息的原文一起交给审核员？附原文能帮他们判断；不附原文只提交号码和判断结果。"
-    ),
-    "consent.feedback": (
-        "谢谢你指出问题！要不要把原文一起提交？附原文能帮我们改进判断；不附原文只提交判断结果。"
-    ),
+    "consent.report": "举报会交给志愿审核员核实。要不要附上原文？附原文能帮审核员判断，只给审核员看；不附原文只提交号码和判断结果。",
+    "consent.feedback": "谢谢你指出！要不要附上原文？附原文能帮我们改进判断；不附原文只提交判断结果。",
     "report.done": "✅ 已收到你的举报，谢谢！审核员会尽快核实。",
     "report.done_with_text": "✅ 已收到你的举报（附原文），谢谢！审核员会尽快核实。",
     "report.original_gone": "原消息已经找不到了，这次只提交了判断结果。",
@@ -190,6 +187,7 @@ STRINGS: dict[str, str] = {
     "input.too_long": (
         "这条消息太长了（{length} 字），我一次最多检查 {limit} 字。请只发可疑的那一段。"
     ),
+    "input.bad_number": "这看起来不是一个有效的电话号码。请检查一下再发给我，或者把整段消息转发过来。",
     "input.empty": "请把要检查的文字、号码转发或发给我。",
     "input.unsupported": (
         "这种消息（{kind}）我还看不了。我能检查文字、电话号码和分享的联系人；"

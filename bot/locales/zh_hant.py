@@ -62,22 +62,22 @@ STRINGS: dict[str, str] = {
     "numtype.fixed_line": "固定電話",
     "numtype.fixed_line_or_mobile": "手機或固定電話",
     "numtype.toll_free": "800 免費電話",
-    "numtype.shared_cost": "400 電話",
-    "numtype.premium_rate": "收費電話",
-    "numtype.voip": "網絡電話",
+    "numtype.shared_cost": "400 企業服務號",
+    "numtype.premium": "付費增值號碼",
+    "numtype.voip": "網路電話",
     "numtype.short_code": "短號碼（服務號碼）",
-    "numtype.service": "短號碼（服務號碼）",
-    "numtype.personal_number": "個人號碼",
-    "numtype.pager": "尋呼號碼",
-    "numtype.uan": "統一接入號碼",
-    "numtype.voicemail": "語音信箱",
     "numtype.invalid": "無效號碼",
     "numtype.unknown": "類型不明",
-    "signal.mvno": "虛擬運營商號段，詐騙常用",
+    "signal.mvno": "虛擬營運商號段，詐騙中常見",
     "signal.overseas": "境外號碼",
-    "signal.spoof_format": "格式異常，可能是僞造的來電顯示",
+    "signal.hk_mo_tw": "港澳台號碼",
+    "signal.scam_hub_region": "來自跨境詐騙窩點集中的地區",
     "signal.invalid": "號碼格式不對",
-    "signal.unofficial_service": "不是已知的官方服務號碼",
+    "signal.spoof_format": "格式異常，可能是偽造的來電顯示",
+    "signal.obfuscated": "號碼被故意拆開或夾雜符號書寫，常見於躲避過濾的詐騙訊息",
+    "signal.premium": "付費增值號碼，回撥會產生高額話費",
+    "signal.voip": "網路電話，難以追查真實來源",
+    "signal.unofficial_service_code": "不是已知的官方服務號碼",
 
     # ── Advice: what to do ───────────────────────────────────────────────────────────────────
     "advice.no_transfer": "不要轉帳、匯款，也不要按對方說的「驗證資金」。",
@@ -166,16 +166,13 @@ STRINGS: dict[str, str] = {
     "btn.report": "🚩 舉報",
     "btn.wrong": "🤔 判斷有誤",
     "btn.details": "📋 詳情",
-    "btn.with_text": "附原文提交",
-    "btn.without_text": "不附原文提交",
+    "btn.report_with_text": "🚩 舉報（附原文）",
+    "btn.report_without_text": "🚩 舉報（不附原文）",
+    "btn.feedback_with_text": "提交（附原文）",
+    "btn.feedback_without_text": "提交（不附原文）",
     "btn.cancel": "取消",
-    "consent.report": (
-        "舉報會交給志願審核員核實，核實後號碼會加入黑名單，提醒更多人。\n"
-        "要不要把這條訊息的原文一起交給審核員？附原文能幫他們判斷；不附原文只提交號碼和判斷結果。"
-    ),
-    "consent.feedback": (
-        "謝謝你指出問題！要不要把原文一起提交？附原文能幫我們改進判斷；不附原文只提交判斷結果。"
-    ),
+    "consent.report": "舉報會交給志願審核員核實。要不要附上原文？附原文能幫審核員判斷，只給審核員看；不附原文只提交號碼和判斷結果。",
+    "consent.feedback": "謝謝你指出！要不要附上原文？附原文能幫我們改進判斷；不附原文只提交判斷結果。",
     "report.done": "✅ 已收到你的舉報，謝謝！審核員會盡快核實。",
     "report.done_with_text": "✅ 已收到你的舉報（附原文），謝謝！審核員會盡快核實。",
     "report.original_gone": "原訊息已經找不到了，這次只提交了判斷結果。",
@@ -190,6 +187,7 @@ STRINGS: dict[str, str] = {
     "input.too_long": (
         "這條訊息太長了（{length} 字），我一次最多檢查 {limit} 字。請只發可疑的那一段。"
     ),
+    "input.bad_number": "這看起來不是一個有效的電話號碼。請檢查一下再發給我，或者把整段訊息轉發過來。",
     "input.empty": "請把要檢查的文字、號碼轉發或發給我。",
     "input.unsupported": (
         "這種訊息（{kind}）我還看不了。我能檢查文字、電話號碼和分享的聯絡人；"

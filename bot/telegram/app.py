@@ -1,0 +1,213 @@
+"""The composition root: builds the ``Application``, registers every handler in one documented order,
+and owns the services' lifetime.
+
+Handler order (all in group 0: the first handler whose filter matches an update handles it, so the
+specific ones come before the catch-alls):
+
+1. Public commands — ``/start``, ``/help``, ``/privacy``, ``/lang`` (``bot.telegram.public``).
+2. Moderation — commands and buttons for volunteer moderators (issue 6, ``bot.telegram.moderation``,
+   registered here through its ``register(application)`` when the module exists). They come before the
+   public catch-alls so a moderator's command or reply is never taken for a message to check.
+3. Group admin commands — ``/quiet`` (``bot.telegram.groups``).
+4. Verdict and language buttons — one ``CallbackQueryHandler`` for the ``v:`` and ``lang:`` data this
+   module's keyboards make (``bot.telegram.buttons``); moderation buttons use their own prefix above.
+5. Inline queries (``bot.telegram.inline``).
+6. Messages to check — text, captions, contacts, and everything else (stickers, voice, files) for the
+   polite "what I can check" reply; service messages are ignored; an unknown command in a private chat
+   gets the help text (``bot.telegram.public``).
+
+Then one error handler: it logs the failure (redacted, no message text) and tells the user politely.
+
+Services (store, checker, rate limiter) are created in ``post_init`` — the model loads in a thread —
+and closed in ``post_shutdown``; tests that drive ``process_update`` directly call :func:`start_services`
+and :func:`stop_services` themselves, since PTB runs those hooks only under ``run_polling``/``run_webhook``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.locales import t
+from bot.telegram import groups, inline, public
+from bot.telegram.ratelimit import CheckRateLimiter
+from bot.telegram.replies import language_for, send_text
+from bot.telegram.services import SERVICES_KEY, Services
+
+log = logging.getLogger(__name__)
+
+MODERATION_MODULE = "bot.telegram.moderation"
+FLOOD_RETRIES = 3
+"""How often AIORateLimiter retries a call Telegram answered with 429 (after waiting ``retry_after``)."""
+PURGE_INTERVAL_SECONDS = 3600
+SETTINGS_KEY = "settings"
+
+# (command, locale key of its description); ``quiet`` is offered in groups only.
+PUBLIC_COMMANDS = (("start", "cmd.start"), ("help", "cmd.help"), ("lang", "cmd.lang"), ("privacy", "cmd.privacy"))
+GROUP_COMMANDS = (*PUBLIC_COMMANDS, ("quiet", "cmd.quiet"))
+# Telegram's language_code for command lists → our language. "" is everyone else.
+COMMAND_LANGUAGES = (("", "zh-Hans"), ("zh", "zh-Hans"), ("en", "en"))
+
+
+def build_application(settings: Settings) -> Application:
+    """The bot, ready for ``run_polling``/``run_webhook`` (or ``initialize`` + ``process_update`` in tests)."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .concurrent_updates(True)
+        .post_init(start_services)
+        .post_shutdown(stop_services)
+        .build()
+    )
+    application.bot_data[SETTINGS_KEY] = settings
+    register_handlers(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    """Every handler, in the order documented at the top of this module."""
+    # 1. Public commands.
+    application.add_handler(CommandHandler("start", public.start_command))
+    application.add_handler(CommandHandler("help", public.help_command))
+    application.add_handler(CommandHandler("privacy", public.privacy_command))
+    application.add_handler(CommandHandler("lang", public.lang_command))
+    # 2. Moderation (issue 6): bot.telegram.moderation.register(application) adds its handlers here.
+    try:
+        moderation = importlib.import_module(MODERATION_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != MODERATION_MODULE:
+            raise
+    else:
+        moderation.register(application)
+    # 3. Group admin commands.
+    application.add_handler(CommandHandler("quiet", groups.quiet_command))
+    # 4. Verdict and language buttons.
+    application.add_handler(CallbackQueryHandler(public.on_button, pattern=r"^(v|lang):"))
+    # 5. Inline mode.
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    # 6. Messages to check (new messages only; not edits, channel posts or service messages). An
+    #    unknown command in a private chat gets the help text.
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, public.help_command))
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL & ~filters.COMMAND, public.on_message))
+    # Buttons of ours that no handler took (e.g. data from an older version) still get an answer.
+    application.add_handler(CallbackQueryHandler(public.on_button))
+
+
+async def start_services(application: Application) -> None:
+    """post_init: open the store, build the checker (the model loads in a thread), publish commands."""
+    from bot.check import Checker
+    from bot.store import Store
+
+    settings: Settings = application.bot_data[SETTINGS_KEY]
+    store = await asyncio.to_thread(Store.open, settings.database_url)
+    try:
+        checker = await asyncio.to_thread(Checker.from_settings, settings, store)
+    except Exception:
+        store.close()
+        raise
+    svc = Services(settings=settings, store=store, checker=checker,
+                   limiter=CheckRateLimiter(settings.checks_per_minute))
+    application.bot_data[SERVICES_KEY] = svc
+    svc.background.append(asyncio.create_task(_purge_expired_checks(svc)))
+    await _publish_commands(application)
+    log.info("fanzha bot ready as @%s (model %s)", application.bot.username,
+             "on" if settings.use_model else "off")
+
+
+async def stop_services(application: Application) -> None:
+    """post_shutdown: stop background work, close the checker and the store."""
+    svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
+    if svc is None:
+        return
+    for task in svc.background:
+        task.cancel()
+    for task in svc.background:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    svc.checker.close()
+    await asyncio.to_thread(svc.store.close)
+
+
+async def _purge_expired_checks(svc: Services) -> None:
+    """Delete verdict summaries past their time (what /privacy promises), hourly."""
+    while True:
+        try:
+            removed = await asyncio.to_thread(svc.store.purge_expired_checks)
+            if removed:
+                log.info("purged %d expired stored checks", removed)
+        except Exception:
+            log.exception("purging expired checks failed")
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+
+
+async def _publish_commands(application: Application) -> None:
+    """setMyCommands per language, for private chats and for groups (with /quiet)."""
+    bot = application.bot
+    for code, lang in COMMAND_LANGUAGES:
+        for scope, commands in ((BotCommandScopeDefault(), PUBLIC_COMMANDS),
+                                (BotCommandScopeAllGroupChats(), GROUP_COMMANDS)):
+            listed = [BotCommand(name, t(lang, key)) for name, key in commands]
+            try:
+                await bot.set_my_commands(listed, scope=scope, language_code=code or None)
+            except TelegramError as exc:  # the bot works without its command menu
+                log.warning("setMyCommands (%s) failed: %s", code or "default", exc)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what failed (type and update id only: no message text) and apologise to the user."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
+    if not isinstance(update, Update):
+        return
+    lang = "zh-Hans"
+    try:
+        svc: Services | None = context.application.bot_data.get(SERVICES_KEY)
+        if svc is not None:
+            lang = await language_for(svc, update.effective_user)
+    except Exception:  # the store may be what failed
+        log.warning("no language for the error reply")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t(lang, "error.generic"), show_alert=True)
+        elif update.inline_query is not None:
+            pass  # an unanswered inline query simply shows no results
+        elif update.effective_message is not None and _should_apologise(update, context):
+            await send_text(context, update.effective_message.chat_id, t(lang, "error.generic"),
+                                   reply_to=update.effective_message.message_id)
+    except Exception as exc:  # nothing more can be done; never raise from the error handler
+        log.warning("could not tell the user about the error: %s", type(exc).__name__)
+
+
+def _should_apologise(update: Update, context: Any) -> bool:
+    """In groups only when the bot was addressed: an error must not make a quiet bot talk."""
+    chat = update.effective_chat
+    if chat is None or chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return True
+    return groups.is_addressed(update.effective_message, context.bot)

@@ -1,0 +1,97 @@
+"""Inline keyboards and their callback data.
+
+Telegram limits callback data to 64 bytes, so a button carries an action and the short id of a stored
+check (``bot.store.Store.save_check``), never the verdict or the text: ``v:<action>:<check id>`` for the
+buttons under a verdict and ``lang:<code>`` for the language picker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.locales import LANGUAGES, t
+
+MAX_CALLBACK_BYTES = 64
+
+# Actions under a verdict.
+REPORT = "rp"              # 举报: ask for consent to keep the text
+REPORT_WITH_TEXT = "rt"
+REPORT_NO_TEXT = "rn"
+WRONG = "fb"               # 判断有误: ask for consent, then store feedback
+WRONG_WITH_TEXT = "ft"
+WRONG_NO_TEXT = "fn"
+DETAILS = "dt"             # 详情: the full evidence list
+CANCEL = "cx"              # back to the verdict's buttons
+VERDICT_ACTIONS = frozenset({REPORT, REPORT_WITH_TEXT, REPORT_NO_TEXT, WRONG, WRONG_WITH_TEXT, WRONG_NO_TEXT,
+                             DETAILS, CANCEL})
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Parsed callback data: ``scope`` is ``"v"`` (verdict buttons) or ``"lang"``."""
+
+    scope: str
+    action: str
+    arg: str
+
+
+def _data(*parts: str) -> str:
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def verdict_data(action: str, check_id: str) -> str:
+    return _data("v", action, check_id)
+
+
+def language_data(lang: str) -> str:
+    return _data("lang", lang)
+
+
+def parse_callback(data: str | None) -> Callback | None:
+    """The parsed callback, or None for data this bot did not make (old or foreign buttons)."""
+    if not data:
+        return None
+    parts = data.split(":")
+    if len(parts) == 3 and parts[0] == "v" and parts[1] in VERDICT_ACTIONS and parts[2]:
+        return Callback("v", parts[1], parts[2])
+    if len(parts) == 2 and parts[0] == "lang" and parts[1] in LANGUAGES:
+        return Callback("lang", parts[1], parts[1])
+    return None
+
+
+def verdict_keyboard(check_id: str, lang: str, *, report: bool = True, wrong: bool = True,
+                     details: bool = True) -> InlineKeyboardMarkup:
+    """举报 / 判断有误 / 详情 under a verdict; a button is left out once it has been used."""
+    row = []
+    if report:
+        row.append(InlineKeyboardButton(t(lang, "btn.report"), callback_data=verdict_data(REPORT, check_id)))
+    if wrong:
+        row.append(InlineKeyboardButton(t(lang, "btn.wrong"), callback_data=verdict_data(WRONG, check_id)))
+    if details:
+        row.append(InlineKeyboardButton(t(lang, "btn.details"), callback_data=verdict_data(DETAILS, check_id)))
+    return InlineKeyboardMarkup([row] if row else [])
+
+
+def consent_keyboard(kind: str, check_id: str, lang: str) -> InlineKeyboardMarkup:
+    """The consent step for a report (``kind="report"``) or feedback (``"feedback"``): with or without
+    the message text."""
+    with_text, without_text = ((REPORT_WITH_TEXT, REPORT_NO_TEXT) if kind == "report"
+                               else (WRONG_WITH_TEXT, WRONG_NO_TEXT))
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t(lang, f"btn.{kind}_with_text"), callback_data=verdict_data(with_text, check_id)),
+         InlineKeyboardButton(t(lang, f"btn.{kind}_without_text"),
+                              callback_data=verdict_data(without_text, check_id))],
+        [InlineKeyboardButton(t(lang, "btn.cancel"), callback_data=verdict_data(CANCEL, check_id))],
+    ])
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """简体中文 / 繁體中文 / English, each named in its own script."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, f"lang.name.{lang}"),
+                                                       callback_data=language_data(lang))
+                                  for lang in LANGUAGES]])

@@ -1,0 +1,112 @@
+"""What to check in a Telegram message: text, caption, a contact's number, or nothing checkable.
+
+Pure translation from PTB objects to the checker's arguments (text + ``CheckHints``); no I/O. Entity
+texts come from PTB's ``parse_entities``/``parse_caption_entities``, which handle Telegram's UTF-16
+offsets. A forwarded user's id is read nowhere: only the kind of origin and a display name go on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import (
+    Message,
+    MessageEntity,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+)
+
+from bot.check import CheckHints
+
+# Message attributes that carry something the bot cannot read, in the order they are looked for.
+_MEDIA_KINDS = ("sticker", "voice", "audio", "video_note", "video", "animation", "document", "photo",
+                "location", "venue", "poll", "dice", "game", "story")
+_NUMBER_NOISE = re.compile(r"[\s\-–—.,，。:：;；()（）\[\]【】+#*/\\|~_]*")
+
+
+@dataclass(frozen=True)
+class Checkable:
+    """``kind`` is ``"text"``, ``"number"`` (a contact or a message that is just a number), ``"empty"``
+    or ``"unsupported"`` (then ``media`` names what it was)."""
+
+    kind: str
+    text: str | None = None
+    hints: CheckHints | None = None
+    from_caption: bool = False
+    media: str | None = None
+
+
+def forward_hints(message: Message) -> tuple[str | None, str | None]:
+    """(origin kind, display title) of a forwarded message; ``(None, None)`` if not forwarded."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel):
+        return "channel", origin.chat.title
+    if isinstance(origin, MessageOriginChat):
+        return "chat", origin.sender_chat.title
+    if isinstance(origin, MessageOriginHiddenUser):
+        return "hidden_user", origin.sender_user_name
+    if isinstance(origin, MessageOriginUser):
+        return "user", origin.sender_user.full_name  # the name only: the id is never passed on
+    return None, None
+
+
+def _entity_hints(message: Message, *, caption: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    types = [MessageEntity.PHONE_NUMBER, MessageEntity.URL, MessageEntity.TEXT_LINK]
+    entities = message.parse_caption_entities(types) if caption else message.parse_entities(types)
+    phones: list[str] = []
+    urls: list[str] = []
+    for ent, text in entities.items():
+        if ent.type == MessageEntity.PHONE_NUMBER:
+            phones.append(text)
+        elif ent.type == MessageEntity.URL:
+            urls.append(text)
+        elif ent.url:
+            urls.append(ent.url)
+    return tuple(phones), tuple(urls)
+
+
+def strip_mention(text: str, bot_username: str | None) -> str:
+    """The text without ``@bot`` (people write it to address the bot in groups)."""
+    if not bot_username:
+        return text
+    return re.sub(rf"@{re.escape(bot_username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+def is_bare_number(text: str) -> str | None:
+    """The number if ``text`` is nothing but one phone number (in any written form), else None."""
+    from bot import phones
+
+    stripped = text.strip()
+    if not stripped or len(stripped) > 40:
+        return None
+    found = phones.find_numbers(stripped)
+    if len(found) != 1:
+        return None
+    rest = stripped[: found[0].start] + stripped[found[0].end :]
+    return found[0].raw if _NUMBER_NOISE.fullmatch(rest) else None
+
+
+def what_to_check(message: Message, *, bot_username: str | None = None) -> Checkable:
+    """Decide what the bot checks in ``message``."""
+    origin, title = forward_hints(message)
+    if message.contact is not None:
+        return Checkable("number", message.contact.phone_number)
+    caption = message.text is None and message.caption is not None
+    raw = message.text if message.text is not None else message.caption
+    if raw is not None:
+        text = strip_mention(raw, bot_username)
+        if not text.strip():
+            return Checkable("empty")
+        number = is_bare_number(text) if origin is None else None
+        if number is not None and not caption:
+            return Checkable("number", number)
+        phones, urls = _entity_hints(message, caption=caption)
+        hints = CheckHints(phone_entities=phones, url_entities=urls, forward_origin=origin, forward_title=title)
+        return Checkable("text", text, hints, from_caption=caption)
+    for kind in _MEDIA_KINDS:
+        if getattr(message, kind, None):
+            return Checkable("unsupported", media=kind)
+    return Checkable("unsupported", media="other")

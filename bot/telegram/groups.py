@@ -1,0 +1,100 @@
+"""Groups: stay quiet unless addressed, or unless a message is high risk (Cofacts-style), per group.
+
+In a group the bot answers a message when it is mentioned (``@bot``), when someone replies to the bot,
+or when the group's admins turned quiet mode off (``/quiet off``); otherwise it checks silently and
+speaks only for a ``high`` verdict. Mentioning the bot in a reply to another message checks *that*
+message. Admin rights are asked from Telegram (``getChatMember``) at the moment of the change.
+
+Note for operators: a bot in privacy mode (BotFather's default) only receives commands, mentions and
+replies in groups; to see high-risk messages unprompted it needs privacy mode off or admin rights.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import Bot, Message, MessageEntity, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.ext import ContextTypes
+
+from bot.locales import t
+from bot.telegram.replies import language_for, send_text
+from bot.telegram.services import services
+
+MODE_ANSWER = "answer"
+MODE_HIGH_ONLY = "high_only"
+
+_ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+
+
+def _mentions_bot(message: Message, bot: Bot) -> bool:
+    username = (bot.username or "").lower()
+    for source in (message.parse_entities(), message.parse_caption_entities()):
+        for ent, text in source.items():
+            if ent.type == MessageEntity.MENTION and text.lower() == f"@{username}":
+                return True
+            if ent.type == MessageEntity.TEXT_MENTION and ent.user is not None and ent.user.id == bot.id:
+                return True
+    return False
+
+
+def _replies_to_bot(message: Message, bot: Bot) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot.id
+
+
+def is_addressed(message: Message, bot: Bot) -> bool:
+    """Mentioned or replied to: the sender is talking to the bot."""
+    return _mentions_bot(message, bot) or _replies_to_bot(message, bot)
+
+
+def message_to_check(message: Message, bot: Bot) -> Message:
+    """``@bot`` written in reply to someone's message asks about that message; otherwise the message."""
+    replied = message.reply_to_message
+    if replied is not None and _mentions_bot(message, bot) and not _replies_to_bot(message, bot):
+        return replied
+    return message
+
+
+async def decide_mode(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """``MODE_ANSWER`` when addressed or quiet mode is off, else ``MODE_HIGH_ONLY``."""
+    if is_addressed(message, context.bot):
+        return MODE_ANSWER
+    svc = services(context)
+    quiet = await asyncio.to_thread(svc.store.group_quiet, message.chat_id)
+    return MODE_HIGH_ONLY if quiet else MODE_ANSWER
+
+
+async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True  # an anonymous admin posts as the group itself
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in _ADMIN_STATUSES
+
+
+async def quiet_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/quiet`` (status), ``/quiet on``, ``/quiet off`` — the last two for group admins only."""
+    svc = services(context)
+    chat, message = update.effective_chat, update.effective_message
+    lang = await language_for(svc, update.effective_user)
+    reply_to = message.message_id if message else None
+    if chat is None or chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await send_text(context, chat.id, t(lang, "group.only_in_groups"), reply_to=reply_to)
+        return
+    arg = (context.args or [""])[0].lower()
+    if arg not in ("on", "off"):
+        quiet = await asyncio.to_thread(svc.store.group_quiet, chat.id)
+        state = t(lang, "group.state_on" if quiet else "group.state_off")
+        await send_text(context, chat.id, t(lang, "group.quiet_status", state=state), reply_to=reply_to)
+        return
+    if not await _is_admin(update, context):
+        await send_text(context, chat.id, t(lang, "group.admins_only"), reply_to=reply_to)
+        return
+    quiet = arg == "on"
+    actor: Any = f"tg-admin:{svc.user_hash(update.effective_user.id)[:16]}" if update.effective_user else "admin"
+    await asyncio.to_thread(svc.store.set_group_quiet, chat.id, quiet, actor=actor)
+    await send_text(context, chat.id, t(lang, "group.quiet_on" if quiet else "group.quiet_off"), reply_to=reply_to)

@@ -1,0 +1,290 @@
+"""Handlers for the public: commands, checks of messages/numbers/contacts, and the verdict buttons.
+
+Each handler translates: update → checker arguments (``bot.telegram.extract``), ``Verdict`` → words
+(``bot.render``) + buttons (``bot.telegram.buttons``). No fraud logic here. Store calls are synchronous
+SQLAlchemy, so they run in worker threads; the checker keeps its CPU work off the event loop itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Chat, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import phones
+from bot.check import MAX_TEXT_CHARS, EmptyInput, TextTooLong
+from bot.locales import has, t
+from bot.render import render_verdict
+from bot.telegram import buttons, groups
+from bot.telegram.extract import Checkable, what_to_check
+from bot.telegram.replies import language_for, send_text
+from bot.telegram.services import Services, services
+from bot.verdict import RiskLevel, Verdict
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_TEXT_LIMIT = 4096
+TEXT_LIMIT = min(MAX_TEXT_CHARS, TELEGRAM_TEXT_LIMIT)
+"""Longest input checked: what Telegram can deliver in one message, within the checker's limit."""
+STORED_CHECK_TTL = timedelta(days=2)
+"""How long a verdict summary is kept for its buttons (said in /privacy)."""
+MAX_REPORTED_NUMBERS = 5
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+# ── small helpers ───────────────────────────────────────────────────────────────────────────────────
+
+def _is_group(chat: Chat | None) -> bool:
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def verdict_summary(verdict: Verdict, lang: str) -> dict[str, Any]:
+    """What a stored check keeps for its buttons: the verdict's gist, never the text or the numbers."""
+    return {
+        "risk_level": str(verdict.risk_level),
+        "category_key": verdict.category_key,
+        "fraud_probability": verdict.fraud_probability,
+        "evidence_kinds": sorted({str(e.kind) for e in verdict.evidence}),
+        "input_kind": verdict.input_kind,
+        "lang": lang,
+    }
+
+
+def _store_check(svc: Services, verdict: Verdict, lang: str) -> str:
+    svc.store.record_check(str(verdict.risk_level), verdict.category_key)
+    return svc.store.save_check(verdict_summary(verdict, lang), ttl=STORED_CHECK_TTL)
+
+
+async def run_check(svc: Services, checkable: Checkable) -> Verdict:
+    """The checker call for a text or a number (raises the checker's input errors)."""
+    if checkable.kind == "number":
+        return await svc.checker.check_number(checkable.text or "")
+    return await svc.checker.check_text(checkable.text or "", checkable.hints)
+
+
+def render_reply(verdict: Verdict, lang: str, checkable: Checkable, *, detailed: bool = False) -> str:
+    body = render_verdict(verdict, lang, detailed=detailed)
+    if checkable.from_caption:
+        body = f"{body}\n\n{t(lang, 'photo_note')}"
+    return body
+
+
+# ── commands ────────────────────────────────────────────────────────────────────────────────────────
+
+async def start_command(update: Update, context: Context) -> None:
+    lang = await language_for(services(context), update.effective_user)
+    await send_text(context, update.effective_chat.id, t(lang, "start"))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    lang = await language_for(services(context), update.effective_user)
+    await send_text(context, update.effective_chat.id, t(lang, "help", bot_username=context.bot.username))
+
+
+async def privacy_command(update: Update, context: Context) -> None:
+    lang = await language_for(services(context), update.effective_user)
+    await send_text(context, update.effective_chat.id, t(lang, "privacy", check_days=STORED_CHECK_TTL.days))
+
+
+async def lang_command(update: Update, context: Context) -> None:
+    lang = await language_for(services(context), update.effective_user)
+    await send_text(context, update.effective_chat.id, t(lang, "lang.prompt"),
+                    reply_markup=buttons.language_keyboard())
+
+
+# ── checks ──────────────────────────────────────────────────────────────────────────────────────────
+
+async def on_message(update: Update, context: Context) -> None:
+    """Any message that is not a command: check it and answer (in groups: only when it should)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    svc = services(context)
+    mode = groups.MODE_ANSWER
+    target = message
+    if _is_group(update.effective_chat):
+        mode = await groups.decide_mode(message, context)
+        target = groups.message_to_check(message, context.bot)
+    checkable = what_to_check(target, bot_username=context.bot.username)
+    lang = await language_for(svc, user, checkable.text)
+    only_high = mode == groups.MODE_HIGH_ONLY
+
+    async def say(text: str) -> None:
+        if not only_high:
+            await send_text(context, message.chat_id, text, reply_to=message.message_id)
+
+    if checkable.kind == "unsupported":
+        kind_key = f"kind.{checkable.media}" if has(lang, f"kind.{checkable.media}") else "kind.other"
+        await say(t(lang, "input.unsupported", kind=t(lang, kind_key)))
+        return
+    if checkable.kind == "empty":
+        await say(t(lang, "input.empty"))
+        return
+    if checkable.kind == "text" and len(checkable.text or "") > TEXT_LIMIT:
+        await say(t(lang, "input.too_long", length=len(checkable.text or ""), limit=TEXT_LIMIT))
+        return
+    if not svc.limiter.allow(user.id):
+        if svc.limiter.should_notify(user.id):
+            await say(t(lang, "rate_limited", limit=svc.limiter.checks_per_minute))
+        return
+    try:
+        verdict = await run_check(svc, checkable)
+    except TextTooLong:
+        await say(t(lang, "input.too_long", length=len(checkable.text or ""), limit=TEXT_LIMIT))
+        return
+    except EmptyInput:
+        await say(t(lang, "input.empty"))
+        return
+    except phones.InvalidNumber:
+        await say(t(lang, "input.bad_number"))
+        return
+    if only_high and verdict.risk_level != RiskLevel.HIGH:
+        await asyncio.to_thread(svc.store.record_check, str(verdict.risk_level), verdict.category_key)
+        return
+    check_id = await asyncio.to_thread(_store_check, svc, verdict, lang)
+    body = render_reply(verdict, lang, checkable)
+    if only_high:
+        body = f"{t(lang, 'group.alert')}\n\n{body}"
+    await send_text(context, message.chat_id, body, reply_to=target.message_id,
+                    reply_markup=buttons.verdict_keyboard(check_id, lang))
+
+
+# ── buttons ─────────────────────────────────────────────────────────────────────────────────────────
+
+async def on_button(update: Update, context: Context) -> None:
+    """Every button press ends in exactly one ``answerCallbackQuery``."""
+    query = update.callback_query
+    if query is None:
+        return
+    svc = services(context)
+    callback = buttons.parse_callback(query.data)
+    if callback is None:
+        lang = await language_for(svc, query.from_user)
+        await query.answer(t(lang, "callback.unknown"))
+        return
+    if callback.scope == "lang":
+        await _choose_language(query, svc, callback.arg)
+        return
+    stored = await asyncio.to_thread(svc.store.get_check, callback.arg)
+    if stored is None:
+        lang = await language_for(svc, query.from_user)
+        await query.answer(t(lang, "check.expired"), show_alert=True)
+        return
+    lang = stored.verdict.get("lang") or await language_for(svc, query.from_user)
+    action, check_id = callback.action, callback.arg
+    if action == buttons.REPORT:
+        await query.answer(t(lang, "consent.report"), show_alert=True)
+        await _edit_markup(query, buttons.consent_keyboard("report", check_id, lang))
+    elif action == buttons.WRONG:
+        await query.answer(t(lang, "consent.feedback"), show_alert=True)
+        await _edit_markup(query, buttons.consent_keyboard("feedback", check_id, lang))
+    elif action == buttons.CANCEL:
+        await query.answer(t(lang, "cancelled"))
+        await _edit_markup(query, buttons.verdict_keyboard(check_id, lang))
+    elif action in (buttons.REPORT_WITH_TEXT, buttons.REPORT_NO_TEXT):
+        await _submit_report(query, context, svc, stored.verdict, lang,
+                             with_text=action == buttons.REPORT_WITH_TEXT, check_id=check_id)
+    elif action in (buttons.WRONG_WITH_TEXT, buttons.WRONG_NO_TEXT):
+        await _submit_feedback(query, context, svc, stored.verdict, lang,
+                               with_text=action == buttons.WRONG_WITH_TEXT, check_id=check_id)
+    else:  # DETAILS
+        await _show_details(query, context, svc, lang, check_id)
+
+
+async def _edit_markup(query: Any, markup: Any) -> None:
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:  # "message is not modified" after a double tap
+        log.info("keyboard not changed: %s", exc.message)
+
+
+async def _choose_language(query: Any, svc: Services, lang: str) -> None:
+    await asyncio.to_thread(svc.store.set_language, svc.user_hash(query.from_user.id), lang)
+    await query.answer(t(lang, "lang.set"))
+    try:
+        await query.edit_message_text(t(lang, "lang.set"))
+    except BadRequest as exc:
+        log.info("language message not changed: %s", exc.message)
+
+
+def _original(query: Any) -> Message | None:
+    """The user's message the verdict answered (Telegram sends it along with the bot's message)."""
+    return query.message.reply_to_message if query.message is not None else None
+
+
+def _reported_material(original: Message | None, bot_username: str | None) -> tuple[str | None, list[str]]:
+    """(text, number keys) of the original message, read now from Telegram, not from our database."""
+    if original is None:
+        return None, []
+    checkable = what_to_check(original, bot_username=bot_username)
+    if checkable.kind == "number":
+        try:
+            return None, [phones.number_key(checkable.text or "")]
+        except phones.InvalidNumber:
+            return None, []
+    if checkable.kind != "text" or not checkable.text:
+        return None, []
+    keys = [f.e164 for f in phones.find_numbers(checkable.text) if f.e164]
+    return checkable.text, list(dict.fromkeys(keys))[:MAX_REPORTED_NUMBERS]
+
+
+async def _submit_report(query: Any, context: Context, svc: Services, summary: dict[str, Any], lang: str, *,
+                         with_text: bool, check_id: str) -> None:
+    reporter = svc.user_hash(query.from_user.id)
+    since = datetime.now(UTC) - timedelta(hours=1)
+    filed = await asyncio.to_thread(svc.store.count_reports_since, reporter, since)
+    if filed >= svc.settings.reports_per_hour:
+        await query.answer(t(lang, "report.limit"), show_alert=True)
+        return
+    original = _original(query)
+    text, numbers = _reported_material(original, context.bot.username)
+    fingerprint = svc.text_fingerprint(text) if text else None
+
+    def save() -> None:
+        for number in numbers or [None]:
+            svc.store.add_report(reporter, number_key=number, text=text if with_text else None,
+                                 text_fingerprint=fingerprint, verdict=summary)
+
+    await asyncio.to_thread(save)
+    if original is None:
+        done = t(lang, "report.original_gone")
+    else:
+        done = t(lang, "report.done_with_text" if with_text and text else "report.done")
+    await query.answer(done, show_alert=True)
+    await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, report=False))
+
+
+async def _submit_feedback(query: Any, context: Context, svc: Services, summary: dict[str, Any], lang: str, *,
+                           with_text: bool, check_id: str) -> None:
+    text, _numbers = _reported_material(_original(query), context.bot.username)
+    await asyncio.to_thread(svc.store.add_feedback, verdict=summary, user_hash=svc.user_hash(query.from_user.id),
+                            text=text if with_text else None)
+    await query.answer(t(lang, "feedback.done"), show_alert=True)
+    await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, wrong=False))
+
+
+async def _show_details(query: Any, context: Context, svc: Services, lang: str, check_id: str) -> None:
+    """Edit the verdict into the full evidence list (re-checking the original: nothing was stored)."""
+    original = _original(query)
+    checkable = what_to_check(original, bot_username=context.bot.username) if original else None
+    if checkable is None or checkable.kind not in ("text", "number"):
+        await query.answer(t(lang, "details.unavailable"), show_alert=True)
+        return
+    await query.answer()
+    try:
+        verdict = await run_check(svc, checkable)
+    except (TextTooLong, EmptyInput, phones.InvalidNumber):
+        return
+    try:
+        await query.edit_message_text(render_reply(verdict, lang, checkable, detailed=True),
+                                      reply_markup=buttons.verdict_keyboard(check_id, lang, details=False))
+    except BadRequest as exc:
+        log.info("details not shown: %s", exc.message)

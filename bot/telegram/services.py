@@ -1,0 +1,45 @@
+"""The services the handlers use, created once in ``post_init`` and closed in ``post_shutdown``.
+
+They live in ``application.bot_data["services"]``; handlers get them with :func:`services`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.store import keyed_hash
+from bot.telegram.ratelimit import CheckRateLimiter
+
+if TYPE_CHECKING:
+    from telegram.ext import CallbackContext
+
+    from bot.check import Checker
+    from bot.config import Settings
+    from bot.store import Store
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    checker: Checker
+    limiter: CheckRateLimiter
+    background: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def user_hash(self, user_id: int) -> str:
+        """The keyed hash that stands for a Telegram user in the database (never the id itself)."""
+        return keyed_hash(user_id, self.settings.secret)
+
+    def text_fingerprint(self, text: str) -> str:
+        """Keyed hash of the normalised text: groups reports of one message without keeping it."""
+        from nlp.textnorm import normalize_text
+
+        return keyed_hash("text:" + " ".join(normalize_text(text).split()), self.settings.secret)
+
+
+def services(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    return context.application.bot_data[SERVICES_KEY]
