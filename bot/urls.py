@@ -84,6 +84,6 @@ def assess_url(found: FoundUrl) -> DomainFinding | None:
     for token, (owner, domains) in official_domains().items():
         if found.domain in domains:
             return None
-        if re.search(rf"(^|[^a-z0-9]){re.escape(token)}([^a-z]|$)", label) or label.startswith(token):
+        if re.search(rf"(^|[^a-z0-9]){re.escape(token)}([^a-z]|$)", label):
             return DomainFinding(found, "lookalike", brand=owner)
     return None

@@ -22,7 +22,8 @@ def _ids(hits):
     ("放款前需要先交解冻费", "loan_fee"),
     ("老师带单，稳赚不赔", "investment"),
     ("您的快递丢失，我们给您双倍赔偿", "customer_service_refund"),
-    ("您的积分即将清零，请尽快兑换", "phishing_lure"),
+    ("您的积分即将清零，请尽快兑换", "points_expiry"),
+    ("您的医保卡已被停用，请点击链接重新认证", "phishing_lure"),
     ("ETC认证失效，请点击链接重新认证", "phishing_lure"),
     ("百家乐真人娱乐，首充送彩金", "illegal_service"),
 ])
@@ -101,3 +102,16 @@ def test_card_trafficking_warnings_and_ordinary_text_are_not(text):
 ])
 def test_traditional_and_simplified_card_hits_agree(simplified, traditional):
     assert _ids(find_card_trafficking(simplified)) == _ids(find_card_trafficking(traditional))
+
+
+@pytest.mark.parametrize("text", [
+    "家纺大牌牛货裸价哄抢！原价1209元四件套仅29元",   # bedding sets, not card kits
+    "徐州终于有了第一家迪卡农店了",                   # Decathlon, not 卡农
+    "龙口金店足金零元换款，钻石彩金珍珠铂金新品上柜",   # coloured gold, not a casino bonus
+    "今天先扒一扒内幕消息",                           # gossip, not stock tips
+    "退订回复n即可取消订阅信息推送服务",               # unsubscribe, not a fake refund
+])
+def test_ordinary_ads_and_chat_found_in_the_data_are_not_tactics(text):
+    """False alarms seen on the shared sets' normal rows (bench/check_bench + a scan); kept as regressions."""
+    assert not [h for h in find_phrases(text) if h.strong]
+    assert not find_card_trafficking(text)
