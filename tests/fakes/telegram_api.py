@@ -25,6 +25,7 @@ What it does:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -99,6 +100,7 @@ class Call:
     status: int = 200
     fault: str | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None  # what the fake answered (e.g. the Message a sendMessage created)
 
     @property
     def text(self) -> str | None:
@@ -388,9 +390,9 @@ class FakeTelegram:
             return next(counter)
 
     def _record(self, method: str, params: dict[str, Any], *, status: int = 200, fault: str | None = None,
-                files: dict[str, bytes] | None = None) -> Call:
+                files: dict[str, bytes] | None = None, result: Any = None) -> Call:
         with self._calls_changed:
-            call = Call(method, params, len(self.calls), time.time(), status, fault, files or {})
+            call = Call(method, params, len(self.calls), time.time(), status, fault, files or {}, result)
             self.calls.append(call)
             self._calls_changed.notify_all()
             return call
@@ -452,7 +454,7 @@ class FakeTelegram:
         except _ApiError as exc:
             self._record(method, params, status=exc.status)
             return _error(exc.status, exc.description)
-        self._record(method, params, files=files)
+        self._record(method, params, files=files, result=result)
         return _ok(result)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -483,10 +485,8 @@ class FakeTelegram:
                     self._updates_ready.clear()
                     break
                 self._updates_ready.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._updates_ready.wait(), max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                pass
         self._record("getUpdates", params)
         return batch
 
