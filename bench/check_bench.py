@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(args.seed)
         csv_rows = ["number,category,evidence,expires"]
         for _ in range(10_000):
-            csv_rows.append(f"1{rng.choice(['38', '39', '50', '58', '86', '88'])}{rng.randrange(10**8):08d},other,bench,")
+            prefix = rng.choice(['38', '39', '50', '58', '86', '88'])
+            csv_rows.append(f"1{prefix}{rng.randrange(10**8):08d},other,bench,")
         store.import_blocklist_csv("\n".join(csv_rows) + "\n", actor="bench")
         settings = Settings(FANZHA_USE_MODEL=not args.no_model)
         checker = Checker.from_settings(settings, store) if settings.use_model else Checker(StoreLists(store))
