@@ -284,9 +284,14 @@ class Moderation:
         always and stored only when ``keep_text`` (the user consented). ``number_keys`` are the numbers
         found in it, as ``bot.phones.number_key`` gives them.
         """
-        if not reported.strip() and not number_keys:
-            return ReportResult(ReportStatus.EMPTY)
         reporter = self.reporter_hash(user_id)
+        if not reported.strip() and not number_keys:
+            if not verdict:
+                return ReportResult(ReportStatus.EMPTY)
+            # The message is gone (e.g. deleted): keep the verdict alone. It has nothing to review, so
+            # it never enters the queue, and with no fingerprint it does not count against the limit.
+            self.store.add_report(reporter, verdict=_verdict_facts(verdict))
+            return ReportResult(ReportStatus.STORED, stored=1, limit=self.reports_per_hour)
         fingerprint = self.fingerprint(reported or " ".join(number_keys))
         keys = list(dict.fromkeys(number_keys))[:MAX_NUMBERS_PER_REPORT]
         verdict_facts = _verdict_facts(verdict or {})
@@ -325,7 +330,9 @@ class Moderation:
                     trust[row.reporter_hash] = row
         groups: dict[tuple[str, str], list[Report]] = {}
         for report in reports:
-            key = ("number", report.number_key) if report.number_key else ("text", report.text_fingerprint or "")
+            if not report.number_key and not report.text_fingerprint:
+                continue  # a verdict alone: nothing a moderator could check
+            key = ("number", report.number_key) if report.number_key else ("text", report.text_fingerprint)
             groups.setdefault(key, []).append(report)
         items = []
         for (kind, _key), rows in groups.items():

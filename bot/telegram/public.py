@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update
@@ -20,9 +20,11 @@ from telegram.ext import ContextTypes
 from bot import phones
 from bot.check import MAX_TEXT_CHARS, EmptyInput, TextTooLong
 from bot.locales import has, t
+from bot.moderation import ReportStatus
 from bot.render import render_verdict
 from bot.telegram import buttons, groups
 from bot.telegram.extract import Checkable, what_to_check
+from bot.telegram.moderation import moderation_service
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import Services, services
 from bot.verdict import RiskLevel, Verdict
@@ -238,22 +240,19 @@ def _reported_material(original: Message | None, bot_username: str | None) -> tu
 
 async def _submit_report(query: Any, context: Context, svc: Services, summary: dict[str, Any], lang: str, *,
                          with_text: bool, check_id: str) -> None:
-    reporter = svc.user_hash(query.from_user.id)
-    since = datetime.now(UTC) - timedelta(hours=1)
-    filed = await asyncio.to_thread(svc.store.count_reports_since, reporter, since)
-    if filed >= svc.settings.reports_per_hour:
-        await query.answer(t(lang, "report.limit"), show_alert=True)
-        return
     original = _original(query)
     text, numbers = _reported_material(original, context.bot.username)
-    fingerprint = svc.text_fingerprint(text) if text else None
-
-    def save() -> None:
-        for number in numbers or [None]:
-            svc.store.add_report(reporter, number_key=number, text=text if with_text else None,
-                                 text_fingerprint=fingerprint, verdict=summary)
-
-    await asyncio.to_thread(save)
+    # Rate limit, duplicates and trust are the moderation service's rules (bot.moderation).
+    result = await asyncio.to_thread(moderation_service(context).submit_report, query.from_user.id,
+                                     reported=text or " ".join(numbers), number_keys=numbers, verdict=summary,
+                                     keep_text=with_text and bool(text))
+    if result.status == ReportStatus.RATE_LIMITED:
+        await query.answer(t(lang, "report.limit"), show_alert=True)
+        return
+    if result.status == ReportStatus.DUPLICATE:
+        await query.answer(t(lang, "mod.report.duplicate"), show_alert=True)
+        await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, report=False))
+        return
     if original is None:
         done = t(lang, "report.original_gone")
     else:
