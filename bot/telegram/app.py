@@ -33,7 +33,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -182,10 +182,13 @@ async def _publish_commands(application: Application) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log what failed (type and update id only: no message text) and apologise to the user."""
     error = context.error
-    update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update):
+        if isinstance(error, NetworkError):  # polling hiccup: PTB retries by itself
+            log.warning("network error while talking to Telegram (%s); retrying", type(error).__name__)
+        else:
+            log.error("error outside an update: %s", type(error).__name__, exc_info=error)
         return
+    log.error("update %s failed: %s", update.update_id, type(error).__name__, exc_info=error)
     lang = "zh-Hans"
     try:
         svc: Services | None = context.application.bot_data.get(SERVICES_KEY)

@@ -141,6 +141,7 @@ class FakeTelegram:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._released = False
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._updates_ready: asyncio.Event | None = None
@@ -306,12 +307,12 @@ class FakeTelegram:
 
     @staticmethod
     def forward_origin(kind: str, *, name: str = "王经理", title: str = "通知频道", chat_id: int = -1001234567890,
-                       sender: dict[str, Any] | None = None) -> dict[str, Any]:
+                       origin_user: dict[str, Any] | None = None) -> dict[str, Any]:
         """``forward_origin`` JSON for each kind, as Bot API 7+ sends it."""
         date = int(time.time()) - 3600
         if kind == "user":
             return {"type": "user", "date": date,
-                    "sender_user": sender or user(555000111, name, language_code=None)}
+                    "sender_user": origin_user or user(555000111, name, language_code=None)}
         if kind == "hidden_user":
             return {"type": "hidden_user", "date": date, "sender_user_name": name}
         if kind == "chat":
@@ -470,7 +471,15 @@ class FakeTelegram:
 
     # Each _m_<method> gets (params, files) and returns the ``result`` or raises _ApiError.
 
+    def release_long_polls(self) -> None:
+        """From now on ``getUpdates`` answers at once (lets a stopping bot finish its last poll)."""
+        self._released = True
+        if self._loop is not None and self._updates_ready is not None:
+            self._loop.call_soon_threadsafe(self._updates_ready.set)
+
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Long poll. Recorded when it starts, so a test sees at once that the bot is polling."""
+        call = self._record("getUpdates", params)
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
@@ -481,13 +490,13 @@ class FakeTelegram:
                 # Updates below offset are confirmed: Telegram forgets them.
                 self._pending = [u for u in self._pending if u["update_id"] >= offset]
                 batch = self._pending[:limit]
-                if batch or time.monotonic() >= deadline:
+                if batch or time.monotonic() >= deadline or self._released:
                     self._updates_ready.clear()
                     break
                 self._updates_ready.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._updates_ready.wait(), max(0.0, deadline - time.monotonic()))
-        self._record("getUpdates", params)
+        call.result = batch
         return batch
 
     def _m_getMe(self, _params: dict[str, Any], _files: dict[str, bytes]) -> dict[str, Any]:
@@ -502,7 +511,7 @@ class FakeTelegram:
                                "chat": chat, "from": {k: self.bot[k] for k in ("id", "is_bot", "first_name",
                                                                                 "username")}}
         msg.update(content)
-        if params.get("reply_markup"):
+        if (params.get("reply_markup") or {}).get("inline_keyboard") is not None:  # as Telegram: only inline
             msg["reply_markup"] = params["reply_markup"]
         reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get("reply_to_message_id")
         if reply_to is not None:
