@@ -40,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     classify.add_argument("--output", type=Path, default=None, help="JSON Lines file (default: stdout)")
     classify.add_argument("--model-dir", type=Path, default=None,
                           help="fine-tuned artefacts (default: $FANZHA_MODEL_DIR or the shipped data/model)")
+    classify.add_argument("--base-dir", type=Path, default=None,
+                          help="base encoder folder (default: rebuilt into $FANZHA_CACHE_DIR)")
     classify.add_argument("--batch-size", type=int, default=32)
     classify.set_defaults(func=_classify)
 
@@ -119,7 +121,7 @@ def _classify(args: argparse.Namespace) -> int:
     from nlp.classifier import FraudClassifier, ModelNotFoundError
 
     try:
-        classifier = FraudClassifier.from_pretrained(args.model_dir, batch_size=args.batch_size)
+        classifier = FraudClassifier.from_pretrained(args.model_dir, args.base_dir, batch_size=args.batch_size)
     except ModelNotFoundError as exc:
         print(f"fanzha classify: {exc}", file=sys.stderr)
         return 1

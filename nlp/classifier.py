@@ -1,0 +1,314 @@
+"""Inference: ``FraudClassifier`` turns texts into small ``Prediction`` dataclasses.
+
+The classifier takes an already-built model and tokenizer (so tests can hand it a tiny random model) and
+``FraudClassifier.from_pretrained`` assembles the shipped one: the rebuilt base encoder from the cache (its
+first ``num_layers`` layers) with the fine-tuned top layers and head from ``data/model/`` laid over it, then
+dynamic int8 quantisation of the Linear layers for CPU speed.
+
+``predict`` is safe from worker threads: it uses a private clone of the fast tokenizer whose truncation and
+padding are fixed once at construction (a ``transformers`` tokenizer call would reconfigure the shared Rust
+tokenizer on every call), runs under ``torch.inference_mode`` and mutates nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "fanzha_model.json"
+WEIGHTS_FILE = "head.safetensors"
+NORMAL = "normal"
+ILLEGAL = "illegal_service"
+FORMAT_VERSION = 1
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """The fine-tuned artefacts are missing or unreadable."""
+
+
+@dataclass(frozen=True, repr=False)
+class Prediction:
+    """The model's threshold-free view of one text."""
+
+    label: str  # "normal" | "fraud" | "illegal"
+    category_key: str | None  # predicted fraud type key (bot.categories), None for normal
+    category: str | None  # its Chinese name, None for normal
+    fraud_probability: float  # 1 − P(normal) − P(illegal_service)
+    scores: dict[str, float] = field(default_factory=dict)  # per class, sums to 1
+
+    def __repr__(self) -> str:
+        top = sorted(self.scores.items(), key=lambda kv: -kv[1])[:3]
+        tops = ", ".join(f"{k}={v:.3f}" for k, v in top)
+        return (f"Prediction(label={self.label!r}, category={self.category!r}, "
+                f"fraud_probability={self.fraud_probability:.3f}, top=[{tops}])")
+
+
+def default_model_dir() -> Path:
+    """``FANZHA_MODEL_DIR`` or the ``data/model`` shipped next to the installed package (never the cwd)."""
+    env = os.environ.get("FANZHA_MODEL_DIR")
+    if env:
+        return Path(env).expanduser()
+    import nlp
+
+    return Path(nlp.__file__).resolve().parent.parent / "data" / "model"
+
+
+def _default_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class MeanPoolClassifier(nn.Module):
+    """A BERT encoder, E5's attention-masked mean pooling, dropout and a linear head.
+
+    ``forward_layers`` runs any slice of the encoder layers on given hidden states, so training can cache
+    the frozen lower layers' output once and run only the top layers (the same code path as inference).
+    """
+
+    def __init__(self, bert: nn.Module, num_labels: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.bert = bert
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(bert.config.hidden_size, num_labels)
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.bert.encoder.layer)
+
+    def extended_mask(self, attention_mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+        """[B, L] 0/1 mask → additive [B, 1, 1, L] mask."""
+        return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+    def embed(self, input_ids: torch.Tensor) -> torch.Tensor:
+        return self.bert.embeddings(input_ids=input_ids)
+
+    def forward_layers(self, hidden: torch.Tensor, attention_mask: torch.Tensor,
+                       start: int, stop: int | None = None) -> torch.Tensor:
+        ext = self.extended_mask(attention_mask, hidden.dtype)
+        for layer in self.bert.encoder.layer[start:stop]:
+            hidden = layer(hidden, attention_mask=ext)[0]
+        return hidden
+
+    def head(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.classifier(self.dropout(pooled))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.forward_layers(self.embed(input_ids), attention_mask, 0)
+        return self.head(hidden, attention_mask)
+
+
+class BatchEncoder:
+    """Thread-safe tokenisation with fixed truncation and dynamic (longest-in-batch) padding."""
+
+    def __init__(self, tokenizer, max_length: int, prefix: str = "") -> None:
+        from tokenizers import Tokenizer
+
+        backend = getattr(tokenizer, "backend_tokenizer", tokenizer)
+        self._tok = Tokenizer.from_str(backend.to_str())
+        self._tok.no_padding()
+        self._tok.enable_truncation(max_length=max_length)
+        pad_id = getattr(tokenizer, "pad_token_id", None)
+        pad_token = getattr(tokenizer, "pad_token", None)
+        if pad_id is None or pad_token is None:
+            raise ValueError("the tokenizer needs a pad token")
+        self._tok.enable_padding(pad_id=pad_id, pad_token=pad_token)
+        self.max_length = max_length
+        self.prefix = prefix
+
+    def __call__(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        encodings = self._tok.encode_batch([self.prefix + t for t in texts])
+        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
+        return ids, mask
+
+    def lengths(self, texts: Sequence[str]) -> list[int]:
+        """Token counts after truncation (incl. specials), without padding."""
+        return [sum(e.attention_mask) for e in self._tok.encode_batch([self.prefix + t for t in texts])]
+
+
+def _default_normalizer() -> Callable[[str], str]:
+    from nlp.data import normalize_for_model
+
+    return normalize_for_model
+
+
+class FraudClassifier:
+    """Classify texts as normal / fraud (with its type) / illegal service."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        tokenizer,
+        labels: Sequence[str],
+        *,
+        category_names: dict[str, str] | None = None,
+        max_length: int = 128,
+        batch_size: int = 32,
+        prefix: str = "query: ",
+        normalize: Callable[[str], str] | None = None,
+    ) -> None:
+        labels = tuple(labels)
+        if not labels or labels[0] != NORMAL:
+            raise ValueError(f"labels must start with {NORMAL!r}, got {labels!r}")
+        if batch_size < 1 or max_length < 4:
+            raise ValueError("batch_size must be ≥ 1 and max_length ≥ 4")
+        self.model = model.eval()
+        self.labels = labels
+        self.category_names = dict(category_names or {})
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self._encode = BatchEncoder(tokenizer, max_length, prefix)
+        self._normalize = normalize if normalize is not None else _default_normalizer()
+        self._normal_index = 0
+        self._illegal_index = labels.index(ILLEGAL) if ILLEGAL in labels else None
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_dir: Path | str | None = None,
+        base_dir: Path | str | None = None,
+        device: str = "cpu",
+        *,
+        quantize: bool | None = None,
+        batch_size: int = 32,
+        num_threads: int | None = None,
+    ) -> FraudClassifier:
+        """Load the fine-tuned artefacts over the rebuilt base (rebuilt into the cache if missing)."""
+        model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+        spec = read_model_spec(model_dir)
+        if base_dir is None:
+            from nlp.encoder import ensure_base_encoder
+
+            base_dir = ensure_base_encoder()
+        torch.set_num_threads(num_threads or _default_threads())
+        model, tokenizer = build_model(Path(base_dir), spec, weights=model_dir / WEIGHTS_FILE)
+        if quantize if quantize is not None else spec.get("quantize") == "dynamic-int8":
+            model = quantize_linear(model)
+        model.to(device)
+        return cls(model, tokenizer, spec["labels"], category_names=spec.get("category_names"),
+                   max_length=int(spec["max_length"]), batch_size=batch_size,
+                   prefix=spec.get("prefix", "query: "))
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Predictions in input order; batches sorted by length so padding stays small."""
+        if isinstance(texts, str):
+            raise TypeError("predict takes a list of texts, not a single string")
+        cleaned = [self._normalize(t) for t in texts]
+        probs = self.predict_proba(cleaned, normalized=True)
+        return [self._prediction(row) for row in probs.tolist()]
+
+    def predict_proba(self, texts: Sequence[str], *, normalized: bool = False) -> torch.Tensor:
+        """[N, len(labels)] class probabilities (rows in input order)."""
+        cleaned = list(texts) if normalized else [self._normalize(t) for t in texts]
+        out = torch.empty((len(cleaned), len(self.labels)), dtype=torch.float32)
+        if not cleaned:
+            return out
+        order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
+        device = next(self.model.parameters(), torch.empty(0)).device
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                ids, mask = self._encode([cleaned[i] for i in idx])
+                logits = self.model(ids.to(device), mask.to(device))
+                logits = getattr(logits, "logits", logits)
+                out[torch.tensor(idx)] = torch.softmax(logits.float(), dim=-1).cpu()
+        return out
+
+    def _prediction(self, row: list[float]) -> Prediction:
+        scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
+        p_normal = row[self._normal_index]
+        p_illegal = row[self._illegal_index] if self._illegal_index is not None else 0.0
+        fraud_probability = min(1.0, max(0.0, 1.0 - p_normal - p_illegal))
+        fraud_labels = [i for i in range(len(self.labels))
+                        if i not in (self._normal_index, self._illegal_index)]
+        groups = {"normal": p_normal, "illegal": p_illegal, "fraud": fraud_probability}
+        label = max(groups, key=lambda g: groups[g])
+        if label == "normal":
+            key = None
+        elif label == "illegal":
+            key = ILLEGAL
+        else:
+            key = self.labels[max(fraud_labels, key=lambda i: row[i])]
+        name = self.category_names.get(key, key) if key is not None else None
+        return Prediction(label=label, category_key=key, category=name,
+                          fraud_probability=fraud_probability, scores=scores)
+
+
+def read_model_spec(model_dir: Path) -> dict:
+    """The artefacts' JSON description; a clear error if the folder is not a fanzha model."""
+    path = model_dir / MODEL_FILE
+    if not path.is_file() or not (model_dir / WEIGHTS_FILE).is_file():
+        raise ModelNotFoundError(
+            f"no fine-tuned model in {model_dir} (expected {MODEL_FILE} and {WEIGHTS_FILE}); "
+            "set FANZHA_MODEL_DIR or run `fanzha train`")
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelNotFoundError(f"cannot read {path}: {exc}") from exc
+    if spec.get("format_version") != FORMAT_VERSION:
+        raise ModelNotFoundError(f"{path} has format {spec.get('format_version')!r}, expected {FORMAT_VERSION}")
+    return spec
+
+
+def build_model(base_dir: Path, spec: dict, weights: Path | None = None):
+    """(MeanPoolClassifier, tokenizer): the first ``spec['num_layers']`` base layers (+ fine-tuned weights)."""
+    from safetensors import safe_open
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    config = BertConfig.from_pretrained(base_dir)
+    config.num_hidden_layers = int(spec["num_layers"])
+    with torch.device("meta"):
+        model = MeanPoolClassifier(BertModel(config, add_pooling_layer=False), len(spec["labels"]))
+    state: dict[str, torch.Tensor] = {}
+    with safe_open(str(base_dir / "model.safetensors"), framework="pt") as fh:
+        for key in fh.keys():  # noqa: SIM118 - safe_open has keys(), not iteration
+            parts = key.split(".")
+            if key.startswith("encoder.layer.") and int(parts[2]) >= config.num_hidden_layers:
+                continue
+            state["bert." + key] = fh.get_tensor(key)
+    if weights is not None:
+        with safe_open(str(weights), framework="pt") as fh:
+            for key in fh.keys():  # noqa: SIM118
+                state[key] = fh.get_tensor(key).float()
+    else:
+        state["classifier.weight"] = torch.zeros(len(spec["labels"]), config.hidden_size)
+        state["classifier.bias"] = torch.zeros(len(spec["labels"]))
+    base_identity = spec.get("base", {}).get("source_sha256")
+    stamp = base_dir / "fanzha-rebuild.json"
+    if base_identity and stamp.is_file():
+        found = json.loads(stamp.read_text()).get("source_sha256")
+        if found != base_identity:
+            log.warning("base encoder checksum %s differs from the one the model was trained on", found)
+    missing = model.load_state_dict(state, strict=False, assign=True)
+    if missing.missing_keys or missing.unexpected_keys:
+        raise ModelNotFoundError(f"model weights do not fit: missing {missing.missing_keys[:5]}, "
+                                 f"unexpected {missing.unexpected_keys[:5]}")
+    # Non-persistent buffers are not in any checkpoint: materialise them (positions start at 0).
+    emb = model.bert.embeddings
+    emb.position_ids = torch.arange(config.max_position_embeddings).expand((1, -1))
+    emb.token_type_ids = torch.zeros((1, config.max_position_embeddings), dtype=torch.long)
+    leftover = [n for n, t in model.named_buffers() if t.is_meta] + [
+        n for n, t in model.named_parameters() if t.is_meta]
+    if leftover:
+        raise ModelNotFoundError(f"model tensors left uninitialised: {leftover[:5]}")
+    model.eval()
+    return model, AutoTokenizer.from_pretrained(base_dir)
+
+
+def quantize_linear(model: MeanPoolClassifier) -> MeanPoolClassifier:
+    """Dynamic int8 quantisation of the encoder's Linear layers (about 2× faster on CPU); the head stays fp32."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.bert = torch.ao.quantization.quantize_dynamic(model.bert, {nn.Linear}, dtype=torch.qint8)
+    return model
