@@ -49,7 +49,8 @@ def test_prediction_has_the_transformer_shape(model):
 
 
 def test_input_is_normalised_at_prediction_time(model):
-    traditional, simplified = model.predict(["您的銀行卡涉嫌洗錢,請將資金轉入安全賬戶", "您的银行卡涉嫌洗钱,请将资金转入安全账户"])
+    traditional, simplified = model.predict(["您的銀行卡涉嫌洗錢,請將資金轉入安全賬戶",
+                                             "您的银行卡涉嫌洗钱,请将资金转入安全账户"])
     assert traditional.scores == pytest.approx(simplified.scores)
 
 

@@ -126,7 +126,7 @@ def test_masks_become_realistic_values():
 
 def test_mask_values_are_deterministic_per_text_and_vary_across_texts():
     assert D.normalize_for_model("电话CELLPHONE") == D.normalize_for_model("电话CELLPHONE")
-    phones = {D.normalize_for_model(f"第{i}家店 电话CELLPHONE") [-11:] for i in range(30)}
+    phones = {D.normalize_for_model(f"第{i}家店 电话CELLPHONE")[-11:] for i in range(30)}
     assert len(phones) > 20
 
 
@@ -255,7 +255,7 @@ def test_leave_out_puts_the_whole_source_in_test_only():
 
 def test_counts_table_lists_every_split_label_and_source():
     table = D.load_splits(FIXTURES, augment=False).counts()
-    for needle in ("### train", "### dev", "### test", "| impersonate_police |", "| nus |" , "tf8"):
+    for needle in ("### train", "### dev", "### test", "| impersonate_police |", "| nus |", "tf8"):
         assert needle.strip("| ") in table
 
 
