@@ -30,6 +30,7 @@ Line numbers in errors are the ones a text editor shows (header = line 1). Blank
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -71,7 +72,7 @@ class CsvError(ValueError):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BlocklistRow:
     line: int
     number_key: str
@@ -82,7 +83,7 @@ class BlocklistRow:
     has_expires: bool                # False: column absent from the file
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AllowlistRow:
     line: int
     number_key: str
@@ -272,15 +273,19 @@ def _keys_in_parallel(raws: list[str]) -> list[str | Exception]:
         return _keys_or_errors(raws)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     size = -(-len(raws) // (workers * 4))
     chunks = [raws[i : i + size] for i in range(0, len(raws), size)]
     out: list[str | Exception] = []
     # "spawn": forking a process that runs threads (the bot) is unsafe.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for part in pool.map(_keys_or_errors, chunks):
-            out.extend(part)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for part in pool.map(_keys_or_errors, chunks):
+                out.extend(part)
+    except (BrokenProcessPool, OSError):  # no worker processes here (sandbox, odd __main__): do it inline
+        return _keys_or_errors(raws)
     return out
 
 
@@ -350,18 +355,19 @@ def _parse(
     return parsed
 
 
-def _blocklist_row(line: int, values: dict[str, str], key: str, match: str) -> BlocklistRow:
+@functools.lru_cache(maxsize=256)
+def _category_key(name: str) -> str:
     from bot.categories import resolve_category
 
-    category = resolve_category(values["category"]).key if values["category"] else None
-    if category is None:
+    if not name:
         raise ValueError("empty category")
-    return BlocklistRow(
-        line=line, number_key=key, match=match, category=category,
-        evidence=values.get("evidence"),
-        expires_at=parse_expiry(values.get("expires", "")),
-        has_expires="expires" in values,
-    )
+    return resolve_category(name).key
+
+
+def _blocklist_row(line: int, values: dict[str, str], key: str, match: str) -> BlocklistRow:
+    expires = values.get("expires")
+    return BlocklistRow(line, key, match, _category_key(values["category"]), values.get("evidence"),
+                        parse_expiry(expires) if expires else None, expires is not None)
 
 
 def _allowlist_row(line: int, values: dict[str, str], key: str, match: str) -> AllowlistRow:

@@ -170,3 +170,25 @@ def test_allowlist_export_round_trip(store, tmp_path):
     with Store.open(f"sqlite:///{tmp_path / 'x.db'}", allowlist_seed=None) as other:
         other.import_allowlist_csv(exported)
         assert other.export_allowlist_csv() == exported
+
+
+def test_big_import_takes_the_bulk_path_and_reads_back_like_small_ones(store):
+    """1,500 rows go through COPY / raw executemany; entries, expiry and audit must look the same."""
+    lines = ["number,category,evidence,expires"]
+    lines += [f"+86139{i:08d},冒充客服,第{i}条,2030-01-0{1 + i % 9}" for i in range(1500)]
+    lines.append("+86 138 0013 8000,other,,")
+    text = "\n".join(lines) + "\n"
+    result = store.import_blocklist_csv(text, actor="bulk-test")
+    assert (result.added, result.updated, result.unchanged) == (1501, 0, 0)
+    entry = store.lookup("+8613900000007")
+    assert (entry.category, entry.evidence, entry.source, entry.added_by) == (
+        "fake_customer_service", "第7条", "import", "bulk-test")
+    assert entry.expires_at.isoformat() == "2030-01-08T16:00:00+00:00"
+    assert store.lookup("+8613800138000") is not None
+    history = store.history("+8613900000007")
+    assert [(h.action, h.actor, h.after["evidence"]) for h in history] == [("blocklist.add", "bulk-test", "第7条")]
+    assert store.export_blocklist_csv().count("\n") == 1502
+    again = store.import_blocklist_csv(text)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1501)
+    store.add_blocklist("+8613900000008", "other", actor=1)
+    assert [h.action for h in store.history("+8613900000008")] == ["blocklist.add", "blocklist.update"]
