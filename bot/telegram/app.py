@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 MODERATION_MODULE = "bot.telegram.moderation"
 FLOOD_RETRIES = 3
 """How often AIORateLimiter retries a call Telegram answered with 429 (after waiting ``retry_after``)."""
+OVERALL_MAX_RATE = 0
+"""AIORateLimiter's bot-wide throttle, off: Telegram's ~30 messages/s is a limit on *broadcasts*; replies
+to people who wrote first are answered as fast as they come, and a 429 (if Telegram sends one) is waited
+out and retried. The per-group throttle (20 messages a minute per group, Telegram's figure) stays on."""
 PURGE_INTERVAL_SECONDS = 3600
 SETTINGS_KEY = "settings"
 
@@ -77,7 +81,7 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(AIORateLimiter(overall_max_rate=OVERALL_MAX_RATE, max_retries=FLOOD_RETRIES))
         .concurrent_updates(True)
         .post_init(start_services)
         .post_shutdown(stop_services)

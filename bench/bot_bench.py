@@ -1,0 +1,212 @@
+"""Throughput and reply latency of the real bot process, through the fake Bot API.
+
+``python -m bench.bot_bench [--users 50] [--rate 50] [--seconds 20] [--burst 4] [--model auto|on|off]``
+
+N simulated users send real messages (fraud from telecom_fraud_texts_8 and fbs_sms, normal personal SMS
+from nus_sms_zh, plus bare numbers), each waiting for its reply before the next, as people do: first at
+a fixed offered rate (sustained phase), then back to back (saturation). The bot is the real
+``fanzha run`` (long polling) in a subprocess, on a fresh SQLite file, with its per-user check limit
+raised out of the way. Latency is from the moment an update is queued at the fake server to the moment
+the bot's ``sendMessage`` reaches it. A warm-up round is not counted. Everything runs on loopback and
+every wait is bounded. Writes bench/results/bot.md and bot.json.
+
+Targets (issue 5): ≥ 50 updates/s sustained, p95 ≤ 300 ms, on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+
+RESULTS = PROJECT_ROOT / "bench" / "results"
+# The fake server and the process launcher live with the tests; the benchmark reuses them as they are.
+sys.path[:0] = [str(PROJECT_ROOT / "tests"), str(PROJECT_ROOT / "tests" / "e2e")]
+
+from e2e_harness import BotProcess  # noqa: E402
+from fakes.telegram_api import FakeTelegram, user  # noqa: E402
+
+TARGET_UPDATES_PER_SECOND = 50
+TARGET_P95_MS = 300
+REPLY_TIMEOUT_S = 60
+NUMBERS = ("13800138000", "+86 170 1234 5678", "95588", "(0755) 8888 8888", "+855 12 345 678")
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("FANZHA_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+
+
+def model_available() -> bool:
+    from bot.config import Settings
+
+    model_dir = Settings().model_dir
+    return model_dir.is_dir() and any(model_dir.iterdir())
+
+
+def real_messages(data_dir: Path, n: int, seed: int) -> list[tuple[str, str]]:
+    """(kind, text) pairs: half fraud (LLM-written tf8 and real fake-base-station SMS), half normal
+    personal SMS, a few bare numbers; read with nlp.data's parsers, masks filled with realistic values."""
+    from nlp.data import parse_fbs, parse_nus, parse_tf8, realize_masks
+
+    rng = random.Random(seed)
+    fraud = [r.text for r in parse_tf8(data_dir / "telecom_fraud_texts_8")]
+    fraud += [realize_masks(r.text, salt=str(i)) for i, r in enumerate(parse_fbs(data_dir / "fbs_sms"))
+              if r.label != "normal"]
+    normal = [r.text for r in parse_nus(data_dir / "nus_sms_zh") if r.text.strip()]
+    picked = [("fraud", t) for t in rng.sample(fraud, n // 2)] + [("normal", t) for t in rng.sample(normal, n // 2)]
+    picked += [("number", rng.choice(NUMBERS)) for _ in range(max(1, n // 20))]
+    rng.shuffle(picked)
+    return [(kind, text[:3000]) for kind, text in picked]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, data_dir: Path,
+        seed: int) -> dict:
+    """Two phases against one bot process:
+
+    * sustained: ``users`` people together send ``rate`` updates/s for ``seconds`` (each person every
+      ``users / rate`` s, staggered; a person whose reply is late sends the next one on receiving it, so a
+      bot that falls behind shows up as lower throughput and higher latency);
+    * saturation: every person sends ``burst`` messages back to back, each after the previous reply —
+      the most the bot does per second.
+    """
+    per_user = max(1, round(rate * seconds / users))
+    texts = real_messages(data_dir, users * (per_user + burst + 1), seed)
+    errors: list[str] = []
+    lock = threading.Lock()
+    with FakeTelegram() as fake, tempfile.TemporaryDirectory() as tmp:
+        bot = BotProcess(fake, Path(tmp), FANZHA_USE_MODEL="1" if use_model else "0",
+                         FANZHA_CHECKS_PER_MINUTE="100000", FANZHA_LOG_LEVEL="WARNING")
+        try:
+            bot.wait_ready(timeout=300)
+
+            def one(person: dict, text: str) -> float | None:
+                mark = fake.mark()
+                started = time.time()
+                fake.send_text(person, text)
+                try:
+                    reply = fake.wait_for("sendMessage", since=mark, timeout=REPLY_TIMEOUT_S, chat_id=person["id"])
+                except TimeoutError as exc:
+                    with lock:
+                        errors.append(str(exc)[:200])
+                    return None
+                return reply.at - started
+
+            def phase(rounds: int, offset: int, interval: float) -> tuple[list[float], float]:
+                measured: list[float] = []
+                began = time.time() + 0.2
+
+                def person_loop(index: int) -> None:
+                    person = user(900_000 + index, f"用户{index}")
+                    for k in range(rounds):
+                        due = began + index * interval / users + k * interval
+                        time.sleep(max(0.0, due - time.time()))
+                        latency = one(person, texts[(offset + index * rounds + k) % len(texts)][1])
+                        if latency is not None:
+                            with lock:
+                                measured.append(latency)
+
+                threads = [threading.Thread(target=person_loop, args=(u,)) for u in range(users)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(rounds * (interval + REPLY_TIMEOUT_S) + 30)
+                return measured, time.time() - began
+
+            phase(1, 0, 0.0)  # warm-up: connections, caches, the model's first batches
+            sustained, sustained_s = phase(per_user, users, users / rate)
+            saturated, saturated_s = phase(burst, users * (per_user + 1), 0.0)
+        finally:
+            rc = bot.stop()
+
+    def summary(latencies: list[float], elapsed: float) -> dict:
+        return {
+            "replies": len(latencies), "seconds": round(elapsed, 2),
+            "updates_per_second": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+            "latency_ms": {q: (round(percentile(latencies, v) * 1000, 1) if latencies else None)
+                           for q, v in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))},
+        }
+
+    return {
+        "users": users, "offered_rate": rate, "model": "on" if use_model else "off",
+        "sustained": summary(sustained, sustained_s), "saturation": summary(saturated, saturated_s),
+        "burst_per_user": burst, "errors": len(errors), "error_examples": errors[:3], "bot_exit_code": rc,
+        "cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(), "machine": platform.machine(),
+        "targets": {"updates_per_second": TARGET_UPDATES_PER_SECOND, "p95_ms": TARGET_P95_MS},
+    }
+
+
+def write_results(result: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bot.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sus, sat = result["sustained"], result["saturation"]
+    ok_rate = sus["updates_per_second"] >= TARGET_UPDATES_PER_SECOND
+    ok_p95 = sus["latency_ms"]["p95"] is not None and sus["latency_ms"]["p95"] <= TARGET_P95_MS
+    lines = [
+        "# Bot throughput and reply latency",
+        "",
+        "`python -m bench.bot_bench` — the real `fanzha run` in a subprocess, long-polling the fake Bot API "
+        "(tests/fakes/telegram_api.py) over loopback, answering real messages from the shared data "
+        "(fraud and normal) and bare numbers; a fresh SQLite database.",
+        "",
+        f"- machine: {result['cpu_count']} CPU cores ({result['machine']}), Python {result['python']}, "
+        f"1-minute load average at the end: {result['load_average_1m']}",
+        f"- model: {result['model']}; {result['users']} simulated users",
+        "",
+        "| phase | updates/s | p50 | p95 | p99 | target |",
+        "|---|---|---|---|---|---|",
+        f"| sustained, {result['offered_rate']:g} updates/s offered | {sus['updates_per_second']} | "
+        f"{sus['latency_ms']['p50']} ms | {sus['latency_ms']['p95']} ms | {sus['latency_ms']['p99']} ms | "
+        f"≥ {TARGET_UPDATES_PER_SECOND}/s {'✓' if ok_rate else '✗'}, p95 ≤ {TARGET_P95_MS} ms "
+        f"{'✓' if ok_p95 else '✗'} |",
+        f"| saturation, {result['burst_per_user']} back-to-back per user | {sat['updates_per_second']} | "
+        f"{sat['latency_ms']['p50']} ms | {sat['latency_ms']['p95']} ms | {sat['latency_ms']['p99']} ms | |",
+        "",
+        f"Replies lost or later than {REPLY_TIMEOUT_S} s: {result['errors']}.",
+        "",
+        "Latency: from queuing an update at the fake server to the bot's sendMessage arriving there "
+        "(long-poll delivery, check, database writes, rendering, HTTP). In the sustained phase each user "
+        "sends every users/rate seconds and waits for the reply; in the saturation phase every user sends "
+        "the next message as soon as the reply arrives, so latency there is queueing, not service time.",
+    ]
+    (RESULTS / "bot.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=TARGET_UPDATES_PER_SECOND,
+                        help="updates per second offered in the sustained phase")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the sustained phase")
+    parser.add_argument("--burst", type=int, default=4, help="back-to-back messages per user at saturation")
+    parser.add_argument("--model", choices=("auto", "on", "off"), default="auto",
+                        help="auto: the shipped model when data/model has it, else rules and numbers only")
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not 1 <= args.users <= 500 or not 0 < args.rate <= 1000 or not 1 <= args.seconds <= 600 \
+            or not 1 <= args.burst <= 50:
+        parser.error("bounds: --users 1..500, --rate 0..1000, --seconds 1..600, --burst 1..50")
+    use_model = model_available() if args.model == "auto" else args.model == "on"
+    result = run(args.users, args.rate, args.seconds, args.burst, use_model, args.data_dir, args.seed)
+    write_results(result)
+    print((RESULTS / "bot.md").read_text(encoding="utf-8"))
+    return 0 if result["errors"] == 0 and result["bot_exit_code"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
