@@ -411,6 +411,7 @@ class FakeTelegram:
                 if isinstance(value, web.FileField):
                     files[key] = value.file.read()
                     params[key] = f"attach://{key}"
+                    params.setdefault("_filenames", {})[key] = value.filename
                 else:
                     params[key] = value
         for key, value in list(params.items()):
@@ -622,7 +623,8 @@ class FakeTelegram:
         content = files.get("document", b"")
         file_id = f"doc{uid}"
         self.files[file_id] = (f"documents/{file_id}", content)
-        doc = {"file_id": file_id, "file_unique_id": f"docu{uid}", "file_name": params.get("filename", "file"),
+        name = (params.get("_filenames") or {}).get("document") or "file"
+        doc = {"file_id": file_id, "file_unique_id": f"docu{uid}", "file_name": name,
                "file_size": len(content)}
         extra: dict[str, Any] = {"document": doc}
         if params.get("caption"):
