@@ -182,6 +182,9 @@ def render_markdown(result: dict[str, Any]) -> str:
               + ", ".join(f"{k} {v}" for k, v in result["slices"].items())]
     for note in result.get("notes", []):
         lines.append(f"- {note}")
+    if result.get("leave_out"):
+        lines.append(f"- leave-one-source-out: no row of `{result['leave_out']}` (nor any near-duplicate of one) was "
+                     f"trained on; its row in the per-source table is the generalisation figure")
     lines.append("")
 
     def metric_rows(slice_name: str, rows: list[tuple[str, Callable[[dict], float | None], bool]]) -> None:
