@@ -192,3 +192,11 @@ async def test_a_failing_check_gets_a_polite_apology_not_silence(bot: InProcessB
     monkeypatch.setattr(bot.services.checker, "check_text", broken)
     text = await _reply(bot, {"message": bot.fake.message(user(2018), SCAM)})
     assert text == "抱歉，刚才出了点问题，没能检查完。请稍后再试一次。"
+
+
+async def test_a_send_that_times_out_is_retried_and_the_reply_arrives(bot: InProcessBot) -> None:
+    bot.fake.fail_next("sendMessage", "timeout", delay=6.0)  # longer than PTB's 5 s read timeout
+    mark, _ = await bot.send({"message": bot.fake.message(user(2019), SCAM)})
+    reply = await bot.fake.await_call("sendMessage", since=mark, timeout=20)
+    assert reply.text.startswith("🔴")
+    assert [c.fault for c in bot.fake.calls_of("sendMessage", since=mark)] == ["timeout", None]

@@ -45,7 +45,7 @@ async def test_injected_429_5xx_and_bad_token(fake: FakeTelegram, ptb: Bot) -> N
     with pytest.raises(Exception, match="Internal Server Error"):
         await ptb.send_message(1, "x")
     assert (await ptb.send_message(1, "ok")).text == "ok"
-    with pytest.raises(BadRequest, match="(?i)message text is empty"):
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         await ptb.send_message(1, " ")
     wrong = Bot("1:wrong", base_url=fake.api_url)
     with pytest.raises(InvalidToken):
