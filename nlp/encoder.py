@@ -31,9 +31,15 @@ QUERY_PREFIX = "query: "
 """E5 expects a prefix; the project uses ``query: `` everywhere (training, inference, verification)."""
 MASK_TOKEN_ID = 250_001
 _STAMP = "fanzha-rebuild.json"
-_REBUILD_VERSION = 1
+_REBUILD_VERSION = 2
 _Q4_BLOCK = 32
 _Q4_BLOCK_BYTES = 18
+
+
+# Where the file's per-codepoint normalisation map differs from NFKC (all 45 cases): control characters are
+# dropped and line breaks, tabs, zero-width and other space-like characters become a space.
+_DROPPED_CONTROLS = "[\x01-\x08\x0b\x0e-\x1f\x7f\x8f\x9f]"
+_SPACE_LIKE = "[\t\n\x0c\r\u1680\u200b-\u200f\u2028\u2029\u2581\ufeff\ufffd]"
 
 
 class EncoderFileError(ValueError):
@@ -232,7 +238,12 @@ def unigram_tokenizer(pieces: list[str], scores: list[float], *, bos_id: int, eo
 
     vocab = [(piece, float(score)) for piece, score in zip(pieces, scores, strict=True)]
     tok = Tokenizer(Unigram(vocab, unk_id=unk_id, byte_fallback=False))
-    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.normalizer = normalizers.Sequence([
+        normalizers.Replace(Regex(_DROPPED_CONTROLS), ""),
+        normalizers.Replace(Regex(_SPACE_LIKE), " "),
+        normalizers.NFKC(),
+        normalizers.Replace(Regex(" {2,}"), " "),
+    ])
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
     bos, eos = pieces[bos_id], pieces[eos_id]
