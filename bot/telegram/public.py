@@ -209,7 +209,7 @@ async def _edit_markup(query: Any, markup: Any) -> None:
 
 
 async def _choose_language(query: Any, svc: Services, lang: str) -> None:
-    await asyncio.to_thread(svc.store.set_language, svc.user_hash(query.from_user.id), lang)
+    await svc.set_language(query.from_user.id, lang)
     await query.answer(t(lang, "lang.set"))
     try:
         await query.edit_message_text(t(lang, "lang.set"))

@@ -22,7 +22,7 @@ async def language_for(svc: Services, user: User | None, text: str | None = None
     """The user's stored choice (``/lang``), else a guess from their app language and their text."""
     if user is None:
         return pick_language(None, text)
-    stored = await asyncio.to_thread(svc.store.get_language, svc.user_hash(user.id))
+    stored = await svc.stored_language(user.id)
     return stored or pick_language(user.language_code, text)
 
 

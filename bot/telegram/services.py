@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 SERVICES_KEY = "services"
+LANGUAGE_CACHE_SIZE = 100_000
 
 
 @dataclass
@@ -29,10 +30,27 @@ class Services:
     checker: Checker
     limiter: CheckRateLimiter
     background: list[asyncio.Task[Any]] = field(default_factory=list)
+    # Stored /lang choices by user hash (None: no choice), so a check does not wait for a database read.
+    # This process is the only writer of its users' choices, so the cache cannot go stale.
+    languages: dict[str, str | None] = field(default_factory=dict)
 
     def user_hash(self, user_id: int) -> str:
         """The keyed hash that stands for a Telegram user in the database (never the id itself)."""
         return keyed_hash(user_id, self.settings.secret)
+
+    async def stored_language(self, user_id: int) -> str | None:
+        """The user's /lang choice, from the cache or (once per user) the database."""
+        key = self.user_hash(user_id)
+        if key not in self.languages:
+            if len(self.languages) >= LANGUAGE_CACHE_SIZE:
+                self.languages.clear()
+            self.languages[key] = await asyncio.to_thread(self.store.get_language, key)
+        return self.languages[key]
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        key = self.user_hash(user_id)
+        await asyncio.to_thread(self.store.set_language, key, language)
+        self.languages[key] = language
 
     def text_fingerprint(self, text: str) -> str:
         """Keyed hash of the normalised text: groups reports of one message without keeping it."""
