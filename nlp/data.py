@@ -664,7 +664,7 @@ def _placeholder_char(m: re.Match[str]) -> str:
 
 
 def near_duplicate_pairs(texts: list[str], *, threshold: float = 0.5, min_chars: int = 10,
-                         bands: int = 10, rows: int = 2) -> list[tuple[int, int]]:
+                         bands: int = 20, rows: int = 2) -> list[tuple[int, int]]:
     """Pairs (i, j) with character 3-gram Jaccard ≥ threshold, found by MinHash LSH and verified exactly.
 
     Texts shorter than ``min_chars`` take no part: short replies ("好的呀") would otherwise chain unrelated
@@ -777,6 +777,18 @@ class Splits:
     def real_test(self) -> list[Example]:
         """Test rows from the data (the synthetic slice excluded): the figures that count."""
         return [e for e in self.test if e.source != "synthetic"]
+
+    def fingerprint(self) -> str:
+        """A short hash of which real rows are in dev and test: equal fingerprints ⇒ the same held-out split.
+
+        Record it with a trained model; ``fanzha evaluate`` prints it, so a model can be checked against the
+        split it is evaluated on (a changed loader or seed silently moves rows between train and test).
+        """
+        h = hashlib.blake2b(digest_size=8)
+        for name in ("dev", "test"):
+            for text in sorted(e.text for e in getattr(self, name) if e.source in SOURCES[:-1]):
+                h.update(name.encode() + b"\x1f" + text.encode() + b"\x1e")
+        return h.hexdigest()
 
     @property
     def synthetic_test(self) -> list[Example]:

@@ -346,6 +346,10 @@ def _transformer(model_dir: Path | None, splits: Splits, notes: list[str]) -> Pr
         spec = {}
     trained = spec.get("train_config") or {}
     seed, leave_out = trained.get("seed"), trained.get("leave_out")
+    recorded = spec.get("split_fingerprint")
+    if recorded and recorded != splits.fingerprint():
+        notes.append(f"WARNING: the transformer was trained on split {recorded}, not on this one "
+                     f"({splits.fingerprint()}): rows may have moved between train and test")
     notes.append(f"transformer: {folder}" + (f" (trained with seed {seed}, leave-out {leave_out})"
                                              if seed is not None else ""))
     if seed is not None and (seed != splits.seed or leave_out != splits.leave_out):
@@ -376,7 +380,7 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         _err(str(exc))
         return 1
-    notes = list(splits.notes)
+    notes = [f"split fingerprint {splits.fingerprint()} (nlp.data.Splits.fingerprint)", *splits.notes]
     models: dict[str, Predictor] = {}
     if not args.no_transformer:
         transformer = _transformer(args.model_dir, splits, notes)

@@ -229,6 +229,7 @@ def test_splits_disjoint_by_group_and_reproducible_by_seed():
     assert [e.text for e in a.test] == [e.text for e in b.test]
     assert [e.text for e in a.test if e.source != "synthetic"] != [e.text for e in c.test
                                                                       if e.source != "synthetic"]
+    assert a.fingerprint() == b.fingerprint() != c.fingerprint()
 
 
 def test_dev_and_test_stay_real_and_synthetic_is_flagged():
