@@ -146,17 +146,19 @@ STRINGS: dict[str, str] = {
         "Not sure? Call 96110. Already sent money? Call 110."
     ),
     "privacy": (
-        "Privacy:\n\n"
-        "• Messages you send for checking are used only during the check; the text is not stored.\n"
-        "• Each check adds one to a daily count (day, risk level, type): no one's identity, no content.\n"
-        "• The check summary behind the buttons (level and type, no text) is deleted after {check_days} days.\n"
-        "• When you tap “Report” or “Wrong verdict”, the numbers and the verdict are kept; the text is kept "
-        "only if you choose “with text”, and only moderators see it. Your Telegram account is stored only as a "
-        "keyed hash, used to stop duplicate reports.\n"
+        "Privacy: what is stored, and for how long\n\n"
+        "• Messages you send for checking are used only while checking; the text is not stored.\n"
+        "• Check statistics: only how many checks per day, risk level and type; no identity, no content; kept.\n"
+        "• The check summary behind the buttons (level and type; no text, no numbers): deleted after {check_days} days.\n"
+        "• When you tap “Report” or “Wrong verdict”, the numbers and the verdict are kept for the volunteer "
+        "moderators; the text only if you choose “with text”, and only moderators see it. These records are "
+        "kept to maintain the blocklist and improve the checks.\n"
+        "• Your Telegram account is never stored as such, only as a keyed hash (to stop duplicate reports "
+        "and remember your language).\n"
         "• The id of a forwarded message's original sender is never stored.\n"
-        "• Your /lang choice is kept under the same hash until you change it.\n"
+        "• Your /lang choice is kept until you change it.\n"
         "• Logs never contain message text, and phone numbers in them are masked.\n\n"
-        "To have a reported text deleted, contact the bot's administrator."
+        "To have a report with its text deleted, contact the bot's administrator."
     ),
     "lang.prompt": "Choose the language I reply in:",
     "lang.set": "OK, I'll reply in English from now on.",

@@ -158,7 +158,7 @@ async def test_start_help_privacy_explain_in_plain_words(bot: InProcessBot) -> N
         texts[command] = bot.fake.wait_for("sendMessage", since=mark, timeout=5).text
     assert "不能证明" in texts["/start"] and "永远不会向你要验证码" in texts["/start"]
     assert "@fanzha_test_bot" in texts["/help"]
-    assert "不保存原文" in texts["/privacy"] and "2 天" in texts["/privacy"]
+    assert "不保存原文" in texts["/privacy"] and "2 天后自动删除" in texts["/privacy"]
 
 
 async def test_commands_are_published_at_start_up(bot: InProcessBot) -> None:
