@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from bot import phones
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
 from bot.rules import RuleHit, find_card_trafficking, find_phrases
-from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls
+from bot.urls import NEUTRAL_DOMAINS, DomainFinding, FoundUrl, assess_url, find_urls, official_domains_of
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
 from nlp.textnorm import normalize_with_offsets, original_span
 
@@ -145,8 +145,11 @@ _CONTACT_CUE = re.compile(r"客服|热线|专线|官方|致电|回电|来电|拨
 # the allowlist) so only mobiles/overseas/VoIP numbers count there; couriers phone from mobiles, so only
 # a "customer service"/claims contact counts.
 _STRICT_KINDS = frozenset({"bank", "payment", "operator", "platform"})
+_LINK_STRICT_KINDS = frozenset({"bank", "payment"})
 _GOV_RISKY_TYPES = frozenset({"mobile", "voip", "unknown", "invalid"})
 _COURIER_CUE = re.compile(r"客服|理赔|赔偿|退款|专员")
+# A link presented as the organisation's site ("登录我行网站 m845.com.cn").
+_LINK_CUE = re.compile(r"登录|登陆|点击|访问|网址|网站|链接|官网|打开")
 
 _CATEGORY_BY_KIND = {"bank": "fake_customer_service", "payment": "fake_customer_service",
                      "operator": "fake_customer_service", "platform": "fake_customer_service",
@@ -417,8 +420,9 @@ def _impersonations(text: str, normalized: str, origin: list[int], reports: list
     """The text names an allowlisted organisation but gives a contact that is not one of its own."""
     if not officials:
         return []
-    cue = bool(_CONTACT_CUE.search(normalized)) or "【" in normalized or "[" in normalized
-    if not cue:
+    contact_cue = bool(_CONTACT_CUE.search(normalized)) or "【" in normalized or "[" in normalized
+    link_cue = bool(urls) and bool(_LINK_CUE.search(normalized))
+    if not (contact_cue or link_cue):
         return []
     lookalikes = [f for f in findings if f.reason == "lookalike"]
     out: list[Evidence] = []
@@ -436,7 +440,7 @@ def _impersonations(text: str, normalized: str, origin: list[int], reports: list
                 named[official.owner] = (official, at, at + len(alias))
     for owner, (official, start, end) in named.items():
         own_numbers = {o.number for o in officials if o.owner == owner}
-        for report in reports:
+        for report in reports if contact_cue else ():
             if report.e164 is None or report.e164 in own_numbers or report.allowlisted:
                 continue
             if official.kind == "government" and report.type not in _GOV_RISKY_TYPES and report.region == "CN":
@@ -449,6 +453,20 @@ def _impersonations(text: str, normalized: str, origin: list[int], reports: list
             out.append(Evidence(EvidenceKind.IMPERSONATION,
                                 {"org": owner, "kind": official.kind, "number": report.e164,
                                  "official": sorted(own_numbers)}, Span(s, e, text[s:e])))
+        # Links: banks and payment platforms only. Operators' and shops' genuine ads carry campaign and
+        # third-party links (measured on the shared ad sets), so there only lookalike domains count.
+        own_domains = official_domains_of(owner) if official.kind in _LINK_STRICT_KINDS else None
+        if own_domains and link_cue:
+            for url in urls:
+                if url.domain in own_domains or url.domain in NEUTRAL_DOMAINS or url.domain.endswith(".gov.cn"):
+                    continue
+                if any(f.url == url for f in lookalikes):
+                    continue  # reported below, with the brand it imitates
+                s, e = original_span(origin, start, end, len(text))
+                out.append(Evidence(EvidenceKind.IMPERSONATION,
+                                    {"org": owner, "kind": official.kind, "url": url.url,
+                                     "official": sorted(own_numbers), "official_domains": list(own_domains)},
+                                    Span(s, e, text[s:e])))
         for finding in lookalikes:
             if finding.brand == owner:
                 s, e = original_span(origin, start, end, len(text))

@@ -74,6 +74,18 @@ def official_domains() -> dict[str, tuple[str, tuple[str, ...]]]:
     return {b["token"].lower(): (b["owner"], tuple(d.lower() for d in b["domains"])) for b in raw["brand"]}
 
 
+def official_domains_of(owner: str) -> tuple[str, ...] | None:
+    """The official domains of an allowlist owner ("中国工商银行", "中国银联（云闪付）"), None if unknown."""
+    for brand_owner, domains in official_domains().values():
+        if domains and (brand_owner == owner or brand_owner in owner or owner in brand_owner):
+            return domains
+    return None
+
+
+# Links a genuine notice may carry whatever its sender: WeChat articles, app stores.
+NEUTRAL_DOMAINS = frozenset({"weixin.qq.com", "qq.com", "apple.com", "gov.cn"})
+
+
 def assess_url(found: FoundUrl) -> DomainFinding | None:
     """A lookalike of an official brand's domain, a link shortener, or a bare IP address — else None."""
     if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", found.host):

@@ -184,3 +184,14 @@ def test_json_contract(checker):
     assert isinstance(number["signals"], list)
     assert all({"kind", "detail"} <= set(e) for e in data["evidence"])
     assert data["advice"] and all(isinstance(a, str) for a in data["advice"])
+
+
+def test_bank_name_with_an_unofficial_site_is_impersonation(checker):
+    # A real fake-base-station SMS (FBS set, de-segmented), with its masked link filled in.
+    text = "尊敬的工商用户您的电子密码器即将过期请尽快登陆我行管理网站m845.com.cn进行更新给您带来不便敬请谅解工商银行"
+    verdict = checker.check_text_sync(text)
+    assert verdict.risk_level == RiskLevel.HIGH
+    (imp,) = [e for e in verdict.evidence if e.kind == EvidenceKind.IMPERSONATION]
+    assert imp.detail["org"] == "中国工商银行" and imp.detail["url"] == "m845.com.cn"
+    official = checker.check_text_sync("【工商银行】请登录 www.icbc.com.cn 查看您的账单")
+    assert EvidenceKind.IMPERSONATION not in _kinds(official)
