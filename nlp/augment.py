@@ -421,6 +421,203 @@ def template_examples(seed: int, *, train_per_label: int = 240, test_per_templat
         per = max(1, budget // max(1, len(train_ids)))
         train += render_templates(label, templates, train_ids, per, rng)
         test += render_templates(label, templates, test_ids, test_per_template, rng)
+    composed_train, composed_test = composed_examples(seed)
+    return train + composed_train, test + composed_test
+
+
+# ------------------------------------------------------------------------------------ composed templates
+# Phrase banks per label: who is speaking, the pretext, the ask, the pressure, the contact. A composition
+# draws one of each (some optional, order varied), so wording varies far more than whole-sentence templates.
+# The pretext and ask options are split by seed: a held-out share only ever appears in the synthetic test slice.
+OPENERS = ("", "", "", "您好，", "你好，", "喂，", "尊敬的用户，", "亲，", "尊敬的客户您好，", "打扰一下，")
+
+COMPOSED: dict[str, dict[str, tuple[str, ...]]] = {
+    "impersonate_police": {
+        "who": ("我是{city}市公安局刑侦支队的{name}警官", "这里是{city}市人民检察院", "我是{city}派出所民警",
+                "这边是{city}市反诈中心", "我是{city}市中级人民法院的工作人员", "这里是网警大队",
+                "我是{city}公安经侦的",
+                "我是社保局的，马上给你转接公安"),
+        "why": ("你名下的一张{bank}银行卡涉嫌洗钱", "你的身份证被人冒用办理了电话卡，涉及一起诈骗案",
+                "你寄往{city}的包裹里查出了违禁品", "你涉嫌参与一起非法集资案件，已经立案",
+                "你的医保卡在外地被违规套现",
+                "有人用你的身份信息注册了公司涉嫌偷税", "你的账户出现了大额可疑资金流水",
+                "你的手机号被用来发送诈骗短信",
+                "你被列为一起跨境赌博案的嫌疑人"),
+        "ask": ("需要把你名下的资金转到国家安全账户进行清查", "现在需要你下载{app}跟我们视频做笔录",
+                "请你打开屏幕共享配合我们核查资金", "你需要先缴纳{amount}元保证金才能办理取保候审",
+                "请把银行卡号和验证码报给我们做资金冻结", "你要到宾馆开个房间单独配合调查",
+                "需要你登录 {phish_url} 查看通缉令并填写资产信息", "你名下所有存款要转到我们指定的账户核验"),
+        "push": ("案件涉密，不能告诉任何人包括家人", "否则将冻结你名下全部银行账户", "今天{time}前必须处理完",
+                 "不配合的话我们会直接上门抓捕", "挂断电话后果自负", ""),
+        "how": ("联系电话{landline}", "加我QQ{qq}", "案件编号{num4}", "", ""),
+    },
+    "loan_credit": {
+        "who": ("我是{loan_brand}的客户经理{name}", "这里是{loan_brand}贷款中心", "我们是正规持牌金融机构",
+                "我是{bank}银行信贷部的", "【{loan_brand}】", "我是做贷款的{name}"),
+        "why": ("您有一笔{wan}万元的额度已经审批通过", "您的征信良好，可以申请无抵押信用贷款",
+                "您申请的贷款因为银行卡号填错被冻结了", "您的网贷账户流水不足，暂时不能放款",
+                "我们可以帮您代办大额信用卡，黑户也能办", "您的信用卡可以帮您提额到{wan}万",
+                "学生和上班族凭身份证就能贷{amount}元", "您的贷款已经放款但显示账户异常"),
+        "ask": ("需要先交{fee}元手续费才能放款", "请先转{fee}元解冻金到指定账户",
+                "下载{loan_brand}APP填写资料就能秒到账",
+                "先付{percent}个点的服务费，下卡后再付余款", "请缴纳{fee}元保证金验证还款能力",
+                "点击 {url} 领取额度", "需要你往自己账户存{amount}元刷流水，我们再放款"),
+        "push": ("名额有限今天截止", "超时额度自动作废", "不看征信当天到账", "月息低至{small}厘", ""),
+        "how": ("详询{mobile}", "微信{wechat}", "回复1办理", "", ""),
+    },
+    "fake_customer_service": {
+        "who": ("我是{shop}客服", "您好，这边是{courier}理赔中心", "我是{platform}官方客服", "我是{airline}客服专员",
+                "【{shop}售后】", "我是{platform}的人工客服{name}"),
+        "why": ("您购买的商品存在质量问题需要召回", "您的快递在运输途中丢失了",
+                "您之前开通了百万保障服务，马上要每月扣费{fee}元",
+                "您的账户被误设置为代理商，每月会扣{fee}元", "您预订的{flight}航班因故取消了",
+                "您的学生认证没有注销会影响征信",
+                "您的订单{order}支付异常被冻结", "系统检测到您被误开通了会员自动续费"),
+        "ask": ("我们给您办理{amount}元双倍赔偿，需要您提供银行卡号和验证码", "需要您下载{app}共享屏幕帮您取消",
+                "请打开{platform}备用金把额度转出来清零", "您需要先支付{fee}元改签费，稍后退还加补偿",
+                "请扫码进入理赔页面填写信息", "请加理赔专员QQ{qq}办理退款", "登录 {phish_url} 申请退款"),
+        "push": ("今天不处理就会一直扣费", "不取消会影响您的个人征信", "退款通道{time}关闭", ""),
+        "how": ("客服电话{landline}", "专线{mobile}", "", ""),
+    },
+    "impersonate_acquaintance": {
+        "who": ("{relative}，是我", "我是{name}，换新号了", "小{surname}，我是{boss}", "老同学，我是{name}",
+                "家长您好，我是{grade}班班主任{name}老师", "我是你表哥{name}", "{relative}，我手机坏了用朋友的号"),
+        "why": ("我在外地出了点急事", "我跟朋友出车祸了在医院", "有个合作方的款要急着付", "本学期资料费要统一交",
+                "我微信被封了暂时用不了", "我在开会不方便接电话", "我这边急需交一笔培训费"),
+        "ask": ("你先转{amount}到这个卡上{bankcard}", "先借我{amount}，明天就还你", "你先帮我垫付{amount}，回头报销",
+                "把钱转到这个支付宝{mobile}", "加一下我新微信{wechat}，有事跟你说", "收款码发你了，扫码付{fee}元",
+                "你帮我给这个账户打{amount}，户名{name}"),
+        "push": ("急用！", "千万别跟别人说", "别打电话，我这边说话不方便", "今天之内一定要到账", ""),
+        "how": ("", "", "这是我新号{mobile}", ""),
+    },
+    "task_rebate": {
+        "who": ("【{platform}】", "您好，我是招聘专员{name}", "宝妈学生兼职看过来", "我是{shop}店铺的运营",
+                "您好，我们是{platform}推广部"),
+        "why": ("在家动动手指就能赚钱", "手机点赞关注一个{small}元", "给店铺刷单做好评，做一单结一单",
+                "影视投票兼职，每票{small}元", "您已通过兼职审核", "完成三单连单任务就能提现本金加佣金"),
+        "ask": ("首单垫付{amount}元返{rebate}元佣金", "加QQ群{qq}领取任务", "下载{app}注册接单 {url}",
+                "先做体验单，佣金{percent}%", "需要再做一组{amount}元的任务才能解冻提现", "加微信{wechat}进群领红包"),
+        "push": ("日结{day_amount}元", "名额有限先到先得", "时间自由不收任何费用", ""),
+        "how": ("", "", "联系接待员{mobile}", ""),
+    },
+    "fake_investment": {
+        "who": ("我是{name}老师的助理", "【内部消息】", "股友你好，我是{name}", "我是{platform}投资顾问",
+                "恭喜你被选入{name}教授的训练营"),
+        "why": ("明天这只票必涨停", "数字货币平台日收益{percent}%", "我们已经连续{n}个涨停",
+                "外汇黄金内部渠道，跟单月收益{percent}%", "原始股认购上市后翻{n}倍",
+                "国家扶持养老项目每月分红{rebate}元"),
+        "ask": ("进VIP群{qq}免费领取牛股", "下载{app}注册入金 {url}", "首次入金{amount}送{rebate}",
+                "加微信{wechat}进群跟单",
+                "导师一对一带单，先充值{amount}"),
+        "push": ("稳赚不赔", "不赚钱全额赔付", "名额仅剩{n}个", "保本保息随时提现", ""),
+        "how": ("", "咨询{mobile}", "入群口令{num4}", ""),
+    },
+    "romance": {
+        "who": ("哥哥你好呀，我是{age}岁的单身女孩", "亲爱的", "宝贝", "你好，我在婚恋网上看到你的资料",
+                "我是在海外维和的军医", "老公"),
+        "why": ("我舅舅在博彩平台做技术发现了漏洞", "我寄给你的包裹被海关扣了", "我妈住院急需用钱",
+                "我在一个平台上赚了好多", "我想回国和你结婚", "我买机票见你还差一点钱"),
+        "ask": ("你先帮我垫{fee}元清关费", "你也注册一个，我教你操作 {url}", "你先转我{amount}好不好",
+                "加我微信{wechat}好吗", "一起投点钱为我们的未来攒钱", "先帮我交{amount}元手续费"),
+        "push": ("等我发工资就还你", "见面就给你", "我只相信你了", ""),
+        "how": ("", "", ""),
+    },
+    "game_trading": {
+        "who": ("兄弟", "【{game}】", "您好，我是交易平台客服", "低价出号"),
+        "why": ("{game}满级账号带稀有皮肤，原价{amount}现{fee}出", "恭喜您获得限量皮肤", "你的{game}号我要了，{amount}",
+                "您出售的游戏账号已被买家拍下", "您的账户因未实名认证被冻结", "{game}点券五折充值"),
+        "ask": ("先付定金", "登录 {phish_url} 领取，需验证账号密码", "咱们走第三方平台{url}交易",
+                "请先缴纳{fee}元保证金才能提现",
+                "先付款后充值", "解冻需缴纳{fee}元"),
+        "push": ("仅限今天", "量大从优", "官方渠道放心", ""),
+        "how": ("加QQ{qq}", "微信{wechat}", "", ""),
+    },
+    "phishing": {
+        "who": ("【{bank}银行】", "【ETC服务】", "【医保局】", "【{city}人社局】", "【{courier}】", "【{operator}】",
+                "【{city}交警】", "【个税APP】", "【Apple】"),
+        "why": ("您的账户积分{points}即将清零", "您的ETC卡已失效", "您的医保卡需年度认证",
+                "您有一笔{amount}元{subsidy}补贴待领取",
+                "您的快递丢失将赔偿{amount}元", "您的手机银行证书已过期", "您的话费积分可兑换{amount}元现金",
+                "您有一条交通违法未处理", "您有一笔退税{amount}元待领取", "您的账号在异地登录"),
+        "ask": ("请登录 {phish_url} 兑换", "请点击 {phish_url} 重新认证", "请登录 {phish_url} 申领",
+                "请访问 {phish_url} 验证身份",
+                "登录 {phish_url} 填写银行卡号及验证码即可办理", "请尽快登录 {phish_url} 更新信息"),
+        "push": ("逾期作废", "当日有效", "否则将停用", "以免影响正常使用", "逾期将冻结账户", ""),
+        "how": ("", "", "回T退订"),
+    },
+}
+
+NEGATIVE_PARTS: dict[str, tuple[str, ...]] = {
+    "who": ("【{bank}银行】", "【{operator}】", "【{courier}】", "【{platform}】", "【{shop}】", "【{city}医保】",
+            "【国家反诈中心】", "【{city}公安】", "【铁路12306】", "【丰巢】"),
+    "what": ("您尾号{tail}的账户{date}{time}支出{amount}.00元，余额{balance}元", "验证码{code}，5分钟内有效",
+             "您的快件{tracking}已签收", "您{month}月账单{amount}元已出，最后还款日{date}",
+             "您的退款{amount}元已原路退回",
+             "您的包裹已到{place}驿站，取件码{code4}", "您本月套餐流量已使用{mb}MB", "您已成功绑定尾号{tail}的银行卡",
+             "您的社保卡已制卡完成，请到{place}领取", "您的积分{points}分将于年底到期，可在官方App内兑换",
+             "凡是要求转账到安全账户的都是诈骗", "刷单返利、网络贷款先交钱的都是诈骗"),
+    "safety": ("切勿泄露给他人", "工作人员不会向您索取验证码", "如非本人操作请致电官方客服{hotline}", "谨防电信诈骗",
+               "请勿点击陌生链接", "如有疑问请拨打96110", "无需任何操作", ""),
+}
+
+
+def _held_out(key: str, n: int, seed: int, share: float = 0.3) -> set[int]:
+    """Indices of a phrase bank reserved for the synthetic test slice (none if the bank is tiny)."""
+    ids = list(range(n))
+    random.Random(f"{seed}:{key}").shuffle(ids)
+    return set(ids[:max(1, round(n * share))]) if n >= 3 else set()
+
+
+def _compose_fraud(bank: dict[str, tuple[str, ...]], pick: dict[str, int], rng: random.Random) -> str:
+    who = bank["who"][pick["who"]]
+    why, ask = bank["why"][pick["why"]], bank["ask"][pick["ask"]]
+    push = rng.choice(bank["push"]) if rng.random() < 0.7 else ""
+    how = rng.choice(bank["how"])
+    body = [why, ask] if rng.random() < 0.8 else [ask, why]
+    body += [p for p in (push, how) if p]
+    sep = rng.choice(("，", "，", "，", "。", " ", "！"))
+    text = sep.join(body)
+    if rng.random() < 0.85:
+        text = who + text if who.startswith("【") else rng.choice(OPENERS) + who + rng.choice(("，", "。", " ")) + text
+    return text + rng.choice(("。", "", "！", "。"))
+
+
+def composed_examples(seed: int, *, train_per_label: int = 400, test_per_label: int = 40,
+                      negatives_train: int = 800, negatives_test: int = 120) -> tuple[list[Example], list[Example]]:
+    """Compositions from the phrase banks; the test slice uses only held-out pretexts *and* asks."""
+    rng = random.Random(f"composed:{seed}")
+    train: list[Example] = []
+    test: list[Example] = []
+
+    def emit(label: str, text: str, group: str, into: list[Example], seen: set[str]) -> None:
+        text = D.normalize_for_model(text.format(**_slots(rng)))
+        if text not in seen:
+            seen.add(text)
+            into.append(D.Example(text, label, SYNTHETIC, group))
+
+    for label, bank in COMPOSED.items():
+        held = {slot: _held_out(f"{label}:{slot}", len(bank[slot]), seed) for slot in ("why", "ask")}
+        seen: set[str] = set()
+        for into, count, held_side in ((train, train_per_label, False), (test, test_per_label, True)):
+            options = {slot: [i for i in range(len(bank[slot])) if (i in held[slot]) == held_side]
+                       for slot in ("why", "ask")}
+            if not options["why"] or not options["ask"]:
+                continue
+            for _ in range(count):
+                pick = {"who": rng.randrange(len(bank["who"])), "why": rng.choice(options["why"]),
+                        "ask": rng.choice(options["ask"])}
+                side = "test" if held_side else "train"
+                emit(label, _compose_fraud(bank, pick, rng), f"tpl:cmp:{label}:{side}:{pick['why']}", into, seen)
+    held_what = _held_out("normal:what", len(NEGATIVE_PARTS["what"]), seed)
+    seen = set()
+    for into, count, held_side in ((train, negatives_train, False), (test, negatives_test, True)):
+        whats = [i for i in range(len(NEGATIVE_PARTS["what"])) if (i in held_what) == held_side]
+        for _ in range(count):
+            i = rng.choice(whats)
+            safety = rng.choice(NEGATIVE_PARTS["safety"])
+            text = (rng.choice(NEGATIVE_PARTS["who"]) + NEGATIVE_PARTS["what"][i]
+                    + ("，" + safety if safety else "") + "。")
+            emit("normal", text, f"tpl:cmp:normal:{'test' if held_side else 'train'}:{i}", into, seen)
     return train, test
 
 
