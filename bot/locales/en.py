@@ -115,6 +115,7 @@ STRINGS: dict[str, str] = {
     "cmd.help": "What I can and cannot do",
     "cmd.lang": "Reply language (简体/繁體/English)",
     "cmd.privacy": "What is stored and for how long",
+    "cmd.appeal": "Your number wrongly blocklisted? Appeal",
     "cmd.quiet": "Group admins: quiet mode on/off",
     "start": (
         "Hello! I help you spot telecom fraud.\n\n"

@@ -115,6 +115,7 @@ STRINGS: dict[str, str] = {
     "cmd.help": "能做什么、不能做什么",
     "cmd.lang": "换回复的文字（简体/繁體/English）",
     "cmd.privacy": "保存了什么、保存多久",
+    "cmd.appeal": "号码被误列入黑名单？申诉",
     "cmd.quiet": "群管理员：设置本群安静模式（on/off）",
     "start": (
         "你好！我是反诈助手。\n\n"

@@ -115,6 +115,7 @@ STRINGS: dict[str, str] = {
     "cmd.help": "能做什麼、不能做什麼",
     "cmd.lang": "換回覆的文字（簡體/繁體/English）",
     "cmd.privacy": "保存了什麼、保存多久",
+    "cmd.appeal": "號碼被誤列入黑名單？申訴",
     "cmd.quiet": "群管理員：設定本群安靜模式（on/off）",
     "start": (
         "你好！我是反詐助手。\n\n"

@@ -66,7 +66,8 @@ PURGE_INTERVAL_SECONDS = 3600
 SETTINGS_KEY = "settings"
 
 # (command, locale key of its description); ``quiet`` is offered in groups only.
-PUBLIC_COMMANDS = (("start", "cmd.start"), ("help", "cmd.help"), ("lang", "cmd.lang"), ("privacy", "cmd.privacy"))
+PUBLIC_COMMANDS = (("start", "cmd.start"), ("help", "cmd.help"), ("lang", "cmd.lang"), ("privacy", "cmd.privacy"),
+                   ("appeal", "cmd.appeal"))
 GROUP_COMMANDS = (*PUBLIC_COMMANDS, ("quiet", "cmd.quiet"))
 # Telegram's language_code for command lists → our language. "" is everyone else.
 COMMAND_LANGUAGES = (("", "zh-Hans"), ("zh", "zh-Hans"), ("en", "en"))
