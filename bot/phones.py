@@ -13,7 +13,10 @@ location all come from ``phonenumbers``; this module only does what the library 
   word like 电话/拨打 right before it). Candidates right after 订单号/验证码/卡号… and runs shaped like bank
   card or ID-card numbers are dropped. Short service codes (95588, 10086, 110…) are validated by
   ``shortnumberinfo`` for the region; 3–4 digit codes need a phone word nearby (拨打/报警…), and amounts,
-  dates and codes (5000元, 第12345期, 验证码 12321) are not codes.
+  dates and codes (5000元, 第12345期, 验证码 12321) are not codes. Mainland 5-digit codes of the official
+  families (10xxx–12xxx, 95xxx, 96xxx) that the library's short-number data lacks (11183 EMS) are service
+  codes too: always when typed alone (``parse_number``), in free text when allowlisted or next to a phone
+  word.
 * **Signals** — facts for the verdict, never verdicts: MVNO segment, overseas (港澳台 noted separately),
   known scam-hub regions, invalid, spoof-like format (``+00…``, ``+`` in front of a service code),
   obfuscated writing, premium rate, VoIP, and a service code missing from the official allowlist.
@@ -382,6 +385,7 @@ def _digits(s: str) -> str:
 
 
 def _is_service_code(digits: str, region: str) -> bool:
+    """A short code libphonenumber's short-number data knows for the region (95588, 10086, 110…)."""
     if not 3 <= len(digits) <= 8:
         return False
     try:
@@ -389,6 +393,20 @@ def _is_service_code(digits: str, region: str) -> bool:
     except NumberParseException:
         return False
     return shortnumberinfo.is_valid_short_number_for_region(num, region)
+
+
+# The mainland numbering plan's 5-digit service-code families: 10xxx (operators' customer service),
+# 11xxx and 12xxx (public services and government hotlines: 11183 EMS, 11185 China Post, 12315…), 95xxx
+# and 96xxx (national and local service numbers). libphonenumber's short-number data lacks some real
+# codes of these families (11183, 11185), so a code of a family counts as a service code too. 13xxx-19xxx
+# are left out on purpose: those are the first digits of mobile numbers, and "13800" is a typo, not a code.
+_CN_SERVICE_FAMILIES = re.compile(r"1[0-2]\d{3}|9[56]\d{3}")
+
+
+def _is_family_code(digits: str, region: str) -> bool:
+    """A CN 5-digit code of an official family that libphonenumber's short-number data does not list."""
+    return (region == "CN" and _CN_SERVICE_FAMILIES.fullmatch(digits) is not None
+            and not _is_service_code(digits, region))
 
 
 _INVALID_REASONS = {
@@ -550,7 +568,7 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool) -> list[
         ostart, oend = work.span(s, e)
         if not phonenumbers.is_valid_number(num):
             national = str(num.national_number)
-            if _is_service_code(national, region):
+            if _is_service_code(national, region) or _is_family_code(national, region):
                 if has_prefix:  # "+86 95588", "+95588"-like: a service code dressed as a full number
                     add(_fact_for_code(national, text[ostart:oend], (ostart, oend), region, _SPOOF_PLUS_CODE,
                                        obfuscated(ostart, oend), official), s, e)
@@ -565,7 +583,10 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool) -> list[
     for match in _SHORT_RUN.finditer(work.text):
         s, e = match.span()
         plus, digits = match.group(1), match.group(2)
-        if overlaps(s, e, taken) or overlaps(s, e, blocked) or not _is_service_code(digits, region):
+        if overlaps(s, e, taken) or overlaps(s, e, blocked):
+            continue
+        family_only = _is_family_code(digits, region)
+        if not family_only and not _is_service_code(digits, region):
             continue
         if not bare:
             before = work.text[max(0, s - 1) : s]
@@ -574,7 +595,10 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool) -> list[
             context = _context_before(work, s)
             if context == "not_phone":
                 continue
-            if len(digits) <= 4 and context != "phone" and not _phone_word_after(work, e):
+            # Short codes, and family codes that neither libphonenumber nor the allowlist know (12000 in
+            # "转账12000" is an amount), count only next to a phone word.
+            needs_word = len(digits) <= 4 or (family_only and digits not in official)
+            if needs_word and context != "phone" and not _phone_word_after(work, e):
                 continue
         ostart, oend = work.span(s, e)
         add(_fact_for_code(digits, text[ostart:oend], (ostart, oend), region,

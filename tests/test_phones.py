@@ -99,6 +99,8 @@ POSITIVE_CASES: list[tuple[str, list[tuple[str | None, set[str]]]]] = [
     ("请立即拨打 110", [("110", NONE)]),
     ("订单号：202401150001，快递客服 95338", [("95338", NONE)]),
     ("客服95123为您服务", [("95123", {"unofficial_service_code"})]),
+    ("EMS客服电话11183", [("11183", {"unofficial_service_code"})]),  # a family code libphonenumber lacks
+    ("邮政快递查询请拨打11185", [("11185", {"unofficial_service_code"})]),
     ("来电显示+95588", [("95588", {"spoof_format"})]),
     ("+86 95588", [("95588", {"spoof_format"})]),
     # --- Virtual operators -------------------------------------------------------------------------
@@ -160,6 +162,8 @@ NEGATIVE_CASES: list[str] = [
     "¥20000",
     "￥12,000.00",
     "转账12000元",
+    "转账12000给对方",  # 12xxx family shape, but no phone word and not an official code: an amount
+    "单号 11183",
     "奖金10000元",
     "价格 1380 元",
     "10000积分",
@@ -269,6 +273,39 @@ def test_service_code_signal_needs_an_allowlist() -> None:
     assert _found("客服95123")[0].signal_keys == ("unofficial_service_code",)
     # With no allowlist nothing can be said about a code being unofficial.
     assert find_numbers("客服95123", official_codes=frozenset())[0].signal_keys == ()
+
+
+@pytest.mark.parametrize("code", ["11183", "11185", "12999", "10099", "95999", "96999"])
+def test_cn_five_digit_family_codes_are_short_codes(code: str) -> None:
+    """Official families (10xxx–12xxx, 95xxx, 96xxx) count even where libphonenumber's data lacks the code."""
+    fact = parse_number(code, official_codes=OFFICIAL)
+    assert (fact.e164, fact.type, fact.region) == (code, "short_code", "CN")
+    assert fact.signal_keys == ("unofficial_service_code",)  # not on OFFICIAL: the verdict is told so
+    assert number_key(code) == code
+    assert parse_number(code, official_codes=OFFICIAL | {code}).signal_keys == ()
+
+
+def test_family_codes_in_free_text_need_the_allowlist_or_a_phone_word() -> None:
+    with_ems = OFFICIAL | {"11183"}
+    assert [f.e164 for f in find_numbers("11183", official_codes=OFFICIAL)] == []
+    (fact,) = find_numbers("快递到了请查 11183", official_codes=with_ems)
+    assert (fact.e164, fact.signal_keys) == ("11183", ())
+    (fact,) = find_numbers("EMS客服11183", official_codes=OFFICIAL)
+    assert fact.signal_keys == ("unofficial_service_code",)
+    (fact,) = find_numbers("+86 11183", official_codes=with_ems)
+    assert fact.signal_keys == ("spoof_format",)
+
+
+@pytest.mark.parametrize("raw", ["13800", "14000", "19999", "97000", "11"])
+def test_five_digit_runs_outside_the_families_are_not_numbers(raw: str) -> None:
+    with pytest.raises(InvalidNumber):
+        number_key(raw)
+
+
+def test_shipped_allowlist_has_ems_11183() -> None:
+    assert "11183" in load_official_codes()
+    (fact,) = find_numbers("中国邮政EMS 11183")
+    assert (fact.e164, fact.signal_keys) == ("11183", ())
 
 
 def test_load_official_codes_reads_the_allowlist_csv(tmp_path) -> None:

@@ -23,6 +23,21 @@ def test_seed_allowlist_is_present_on_a_new_database(store):
     assert {row["category_of_owner"] for row in seed} >= {"bank", "operator", "courier", "payment", "government"}
 
 
+def test_ems_11183_is_seeded_on_a_new_store_and_added_to_one_seeded_before_it(db_url, tmp_path):
+    shipped = (PROJECT_ROOT / "data" / "allowlist.csv").read_text(encoding="utf-8")
+    older = tmp_path / "allowlist-before-11183.csv"
+    older.write_text("".join(line for line in shipped.splitlines(keepends=True)
+                             if not line.startswith("11183,")), encoding="utf-8")
+    with Store.open(db_url, allowlist_seed=older) as before:
+        assert before.get_allowlist("11183") is None
+    with Store.open(db_url) as store:  # the shipped seed changed: its new number is added on open
+        ems = store.get_allowlist("11183")
+        assert (ems.owner, ems.aliases, ems.owner_category) == ("中国邮政EMS", ["EMS", "中国邮政", "邮政快递"],
+                                                                "courier")
+        assert [e.number_key for e in store.find_by_alias("ems")] == ["11183"]
+        assert store.get_allowlist("95588").owner == "中国工商银行"
+
+
 def test_seed_is_applied_once_and_respects_moderator_removals(db_url):
     with Store.open(db_url) as first:
         first.remove_allowlist("10086", actor=7, reason="test")
