@@ -100,3 +100,32 @@ def test_cli_rejects_unknown_leave_out(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["evaluate", "--data-dir", str(FIXTURES), "--leave-out", "nope"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_transformer_and_peer_side_by_side(tiny_base, tmp_path):
+    """The real ``Prediction`` of a tiny trained transformer goes through the same figures as the peer's."""
+    from nlp.baseline import BaselineConfig, train_baseline
+    from nlp.classifier import FraudClassifier
+    from nlp.data import load_splits
+    from nlp.train import TrainConfig, train_on_splits
+
+    labels = ("normal", "impersonate_police", "romance", "phishing", "illegal_service")
+    splits = load_splits(FIXTURES)
+    train = [e for e in splits.train if e.label in labels]
+    test = [e for e in splits.test if e.label in labels]
+    config = TrainConfig(num_layers=2, trainable_layers=1, max_length=32, epochs=1, samples_per_epoch=32,
+                         batch_size=8, threads=1, quantize=False, cache_batch_size=16)
+    train_on_splits(train, splits.dev, test[:40], tmp_path / "tiny", config, labels=labels, base_dir=tiny_base)
+    transformer = FraudClassifier.from_pretrained(tmp_path / "tiny", tiny_base, quantize=False)
+    peer = train_baseline(train, BaselineConfig(max_iter=100), labels=labels)
+    result = E.evaluate_models(test, {"transformer": transformer.predict,
+                                      "tfidf": lambda t: peer.predict(t, normalized=True)})
+    result.update({"seed": 13, "leave_out": None, "command": "test", "date": "-", "data_dir": "fixtures"})
+    report = E.render_markdown(result)
+    assert "| metric | transformer | tfidf |" in report
+    assert "## Confusion matrix: transformer" in report and "## Confusion matrix: tfidf" in report
+    for model in ("transformer", "tfidf"):
+        real = result["models"][model]["slices"]["real"]
+        assert real["rows"] == sum(e.source != "synthetic" for e in test)
+        assert sum(map(sum, real["confusion"]["matrix"])) == real["rows"]
+    json.dumps(result)  # the JSON report can be written
