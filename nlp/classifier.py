@@ -58,9 +58,9 @@ def default_model_dir() -> Path:
     env = os.environ.get("FANZHA_MODEL_DIR")
     if env:
         return Path(env).expanduser()
-    import nlp
-
-    return Path(nlp.__file__).resolve().parent.parent / "data" / "model"
+    # This file is nlp/classifier.py; ``nlp.__file__`` is not used because a ``tests/nlp`` folder on sys.path
+    # can turn ``nlp`` into a namespace package without one.
+    return Path(__file__).resolve().parent.parent / "data" / "model"
 
 
 def _default_threads() -> int:

@@ -133,7 +133,7 @@ def _classify(args: argparse.Namespace) -> int:
             from tqdm import tqdm
 
             progress = tqdm(total=len(items), unit="msg", file=sys.stderr, desc="classify")
-        step = max(1, args.batch_size)
+        step = max(1, args.batch_size) * 8  # the classifier sorts each chunk by length: less padding
         for start in range(0, len(items), step):
             chunk = items[start : start + step]
             for (item_id, _), pred in zip(chunk, classifier.predict([t for _, t in chunk]), strict=True):
