@@ -462,8 +462,9 @@ def _number_signals(num: PhoneNumber, type_key: str, region: str | None) -> list
 
 
 def _fact_for_number(num: PhoneNumber, raw: str, raw_work: str, span: tuple[int, int],
-                     obfuscated: bool) -> PhoneFact:
-    valid = phonenumbers.is_valid_number(num)
+                     obfuscated: bool, valid: bool, describe: bool = True) -> PhoneFact:
+    """``valid`` is ``is_valid_number(num)`` (the caller knows it); ``describe=False`` skips carrier and
+    location, which only a reader needs (``number_key`` does not)."""
     region = phonenumbers.region_code_for_number(num)
     if valid:
         type_key = _TYPE_KEYS.get(phonenumbers.number_type(num), "unknown")
@@ -480,8 +481,8 @@ def _fact_for_number(num: PhoneNumber, raw: str, raw_work: str, span: tuple[int,
         e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164) if valid else None,
         type=type_key,
         region=region,
-        carrier=(carrier.name_for_number(num, "zh") or None) if valid else None,
-        location=(geocoder.description_for_number(num, "zh") or None) if valid else None,
+        carrier=(carrier.name_for_number(num, "zh") or None) if valid and describe else None,
+        location=(geocoder.description_for_number(num, "zh") or None) if valid and describe else None,
         signals=tuple(signals),
     )
 
@@ -528,7 +529,7 @@ def _is_mobile_shaped(num: PhoneNumber) -> bool:
         "13", "14", "15", "16", "17", "18", "19"}
 
 
-def _find(text: str, region: str, official: frozenset[str], bare: bool) -> list[PhoneFact]:
+def _find(text: str, region: str, official: frozenset[str], bare: bool, describe: bool = True) -> list[PhoneFact]:
     work = _prepare(text)
     blocked = [m.span() for m in _CARD_LIKE.finditer(work.text)]
     taken: list[tuple[int, int]] = []  # working-text spans already used
@@ -556,17 +557,18 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool) -> list[
         has_prefix = compact.startswith(("+", "00")) or (
             compact.startswith("86") and compact[2:].lstrip("0") == str(num.national_number)
         )
-        if not phonenumbers.is_valid_number(num) and raw_work.lstrip("(").startswith("0"):
+        valid = phonenumbers.is_valid_number(num)
+        if not valid and raw_work.lstrip("(").startswith("0"):
             for other in _FALLBACK_REGIONS:
                 try:
                     alt = phonenumbers.parse(raw_work, other)
                 except NumberParseException:
                     continue
                 if phonenumbers.is_valid_number(alt):
-                    num = alt
+                    num, valid = alt, True
                     break
         ostart, oend = work.span(s, e)
-        if not phonenumbers.is_valid_number(num):
+        if not valid:
             national = str(num.national_number)
             if _is_service_code(national, region) or _is_family_code(national, region):
                 if has_prefix:  # "+86 95588", "+95588"-like: a service code dressed as a full number
@@ -578,7 +580,8 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool) -> list[
                 phone_like = has_prefix or _is_mobile_shaped(num) or context == "phone"
                 if not phone_like or context == "not_phone" or _unit_after(work, e):
                     continue
-        add(_fact_for_number(num, text[ostart:oend], raw_work, (ostart, oend), obfuscated(ostart, oend)), s, e)
+        add(_fact_for_number(num, text[ostart:oend], raw_work, (ostart, oend), obfuscated(ostart, oend), valid,
+                             describe), s, e)
 
     for match in _SHORT_RUN.finditer(work.text):
         s, e = match.span()
@@ -621,11 +624,15 @@ def find_numbers(text: str, default_region: str = "CN",
 def parse_number(raw: str, default_region: str = "CN",
                  official_codes: frozenset[str] | None = None) -> PhoneFact:
     """One number typed by a user or moderator, in any written form; :class:`InvalidNumber` otherwise."""
+    official = load_official_codes() if official_codes is None else official_codes
+    return _parse_number(raw, default_region, official, describe=True)
+
+
+def _parse_number(raw: str, default_region: str, official: frozenset[str], describe: bool) -> PhoneFact:
     text = (raw or "").strip()
     if not text:
         raise InvalidNumber("号码为空")
-    official = load_official_codes() if official_codes is None else official_codes
-    facts = _find(text, default_region.upper(), official, bare=True)
+    facts = _find(text, default_region.upper(), official, bare=True, describe=describe)
     if len(facts) > 1:
         listed = "、".join(f.raw for f in facts)
         raise InvalidNumber(f"输入里有 {len(facts)} 个号码（{listed}），请一次只给一个")
@@ -659,7 +666,7 @@ _PARSE_ERRORS = {
 
 def number_key(raw: str) -> str:
     """The store's key for a number: E.164 (``+8613800138000``) or a short code's digits (``95588``)."""
-    fact = parse_number(raw, official_codes=frozenset())
+    fact = _parse_number(raw, "CN", frozenset(), describe=False)
     if fact.e164 is None:  # pragma: no cover - parse_number raises for invalid numbers
         raise InvalidNumber(f"“{raw}”不是有效号码")
     return fact.e164

@@ -136,3 +136,40 @@ def test_concurrent_writers_from_threads_all_land(store):
         list(pool.map(lambda n: store.add_blocklist(n, "other", actor="cli"), numbers))
     assert store.count_blocklist() == 40
     assert len(store.audit_log(actor="cli", limit=1000)) == 40
+
+
+def test_lookup_hit_has_every_column_of_the_entry():
+    from dataclasses import fields
+
+    from bot.store.models import BlocklistEntry, BlocklistHit
+
+    assert [f.name for f in fields(BlocklistHit)] == [c.name for c in BlocklistEntry.__table__.columns]
+
+
+def test_lookups_from_many_threads_while_moderators_write(store):
+    """The bot looks numbers up from worker threads; pooled connections must give each its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    listed = [f"+86139{i:08d}" for i in range(40)]
+    for number in listed[::2]:
+        store.add_blocklist(number, "other", actor="cli", evidence=number)
+    store.add_blocklist("+86170", "card_trafficking", actor="cli", prefix=True)
+
+    def look(i: int) -> tuple[str | None, str | None]:
+        number = listed[i % len(listed)] if i % 3 else f"+86170{i:08d}"
+        if i % 50 == 0:  # a moderator writing at the same time
+            store.add_blocklist(listed[1], "other", actor="cli", evidence=listed[1])
+        hit = store.lookup(number)
+        return number, None if hit is None else hit.number_key + (hit.evidence if not hit.is_prefix else "*")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(look, range(600)))
+    for number, answer in answers:
+        if number.startswith("+86170"):
+            assert answer == "+86170*"
+        elif number == listed[1]:
+            assert answer in (None, number + number)  # before or after the concurrent add
+        elif listed.index(number) % 2 == 0:
+            assert answer == number + number
+        else:
+            assert answer is None

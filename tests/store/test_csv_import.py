@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import fields
+
 import pytest
 
 from bot.store import CsvError
@@ -25,6 +28,54 @@ def test_import_adds_rows_with_audit(store):
     assert store.lookup("+8617055556666").category == "card_trafficking"
     assert store.lookup("95001").source == "import"
     assert [h.action for h in store.history("13900139000")] == ["blocklist.add"]
+
+
+def test_an_import_is_one_audit_row_and_each_added_number_is_traceable_to_it(store):
+    """The audit rule: one row per import (actor, file fingerprint, counts, added keys), none per added number."""
+    audit_before = len(store.audit_log(limit=100_000))
+    result = store.import_blocklist_csv(GOOD.encode(), actor="tg:2000")
+    audit = store.audit_log(limit=100_000)  # newest first
+    [batch] = audit[: len(audit) - audit_before]
+    assert (batch.id, batch.actor, batch.action, batch.target) == (
+        result.import_id, "tg:2000", "blocklist.import", "blocklist:import")
+    assert batch.after["file_sha256"] == hashlib.sha256(GOOD.encode()).hexdigest()
+    assert {k: batch.after[k] for k in ("rows", "added", "updated", "unchanged")} == {
+        "rows": 4, "added": 4, "updated": 0, "unchanged": 0}
+    assert sorted(batch.after["added_keys"]) == ["+8613800138000", "+8613900139000", "+86170*", "95001"]
+    assert store.import_batch(result.import_id).after == batch.after
+    assert store.audit_log(target="blocklist:+8613900139000") == []  # no per-number row for an add
+    # ... yet the number's history says it was added by that import, by whom, when, with what.
+    [added] = store.history("+86 139 0013 9000")
+    assert (added.action, added.actor, added.at, added.before) == ("blocklist.add", "tg:2000", batch.at, None)
+    assert added.after["import_id"] == result.import_id
+    assert added.after["file_sha256"] == batch.after["file_sha256"]
+    assert (added.after["category"], added.after["source"]) == ("loan_credit", "import")
+    [prefix] = store.history("+86170", prefix=True)
+    assert prefix.after["import_id"] == result.import_id
+    assert store.lookup("+8613900139000").import_batch_id == result.import_id
+
+
+def test_an_import_that_changes_an_entry_audits_that_entry_with_before_and_after(store):
+    first = store.import_blocklist_csv(GOOD, actor="cli")
+    store.add_blocklist("+8613900139000", "loan_credit", actor="tg:7", evidence="moderator note")
+    changed = GOOD.replace("假退款,", "假退款，要求共享屏幕,") + "+8613300133000,other,,\n"
+    second = store.import_blocklist_csv(changed, actor="tg:8")
+    assert (second.added, second.updated, second.unchanged) == (1, 2, 2)
+    assert second.import_id != first.import_id
+    batch = store.import_batch(second.import_id)
+    assert batch.after["added_keys"] == ["+8613300133000"] and batch.after["updated"] == 2
+    history = store.history("95001")
+    assert [(h.action, h.actor) for h in history] == [("blocklist.add", "cli"), ("blocklist.update", "tg:8")]
+    update = history[1]
+    assert update.before["evidence"] == "假退款" and update.after["evidence"] == "假退款，要求共享屏幕"
+    assert update.after["import_id"] == second.import_id
+    # The import-time state is told as it was, though the entry changed since.
+    assert history[0].after["evidence"] == "假退款"
+    moderated = store.history("+8613900139000")
+    assert [(h.action, h.actor) for h in moderated] == [
+        ("blocklist.add", "cli"), ("blocklist.update", "tg:7"), ("blocklist.update", "tg:8")]
+    assert moderated[0].after["evidence"] == ""  # as imported, before the moderator's note
+    assert (moderated[2].before["evidence"], moderated[2].after["evidence"]) == ("moderator note", "")
 
 
 def test_reimporting_the_same_file_changes_nothing(store):
@@ -131,9 +182,13 @@ def test_preview_reports_without_writing(store):
 def test_import_reactivates_removed_entries(store):
     store.import_blocklist_csv(GOOD)
     store.remove_blocklist("95001", actor=1, reason="mistake")
-    result = store.import_blocklist_csv(GOOD)
+    result = store.import_blocklist_csv(GOOD, actor="cli")
     assert (result.added, result.unchanged) == (1, 3)
     assert store.lookup("95001") is not None
+    # Bringing a removed entry back changes an existing row: it has its own before/after audit row.
+    back = store.history("95001")[-1]
+    assert (back.action, back.before["active"], back.after["active"]) == ("blocklist.add", False, True)
+    assert store.import_batch(result.import_id).after["added_keys"] == []
 
 
 def test_optional_columns_left_out_keep_stored_values(store):
@@ -187,6 +242,13 @@ def test_big_import_takes_the_bulk_path_and_reads_back_like_small_ones(store):
     assert store.lookup("+8613800138000") is not None
     history = store.history("+8613900000007")
     assert [(h.action, h.actor, h.after["evidence"]) for h in history] == [("blocklist.add", "bulk-test", "第7条")]
+    batch = store.import_batch(result.import_id)
+    assert len(batch.after["added_keys"]) == 1501 and entry.import_batch_id == result.import_id
+    assert entry.created_at == entry.updated_at == batch.at and entry.active is True
+    # lookup's plain row and the ORM entry read the same values (times as aware UTC on both databases).
+    stored = store.get_blocklist("+8613900000007")
+    assert {f.name: getattr(entry, f.name) for f in fields(entry)} == {
+        f.name: getattr(stored, f.name) for f in fields(entry)}
     assert store.export_blocklist_csv().count("\n") == 1502
     again = store.import_blocklist_csv(text)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1501)

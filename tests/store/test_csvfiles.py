@@ -65,3 +65,17 @@ def test_canonical_fast_path_agrees_with_number_key():
             accepted += 1
             assert _number_key_or_none(raw) == fast, raw
     assert accepted > 200
+
+
+def test_cn_mobile_fast_path_agrees_with_number_key_on_every_segment():
+    """Every 4-digit mobile segment 1300-1999 (and 17400-17409, 16100-16109), valid or not."""
+    rng = random.Random(11)
+    samples = [f"+86{segment}{rng.randrange(10**7):07d}" for segment in range(1300, 2000)]
+    samples += [f"+86{segment}{rng.randrange(10**6):06d}" for segment in (*range(17400, 17410), *range(16100, 16110))]
+    samples += ["+8613800138000 ", "+86138001380000", "+8613800138", "+86 13800138000", "＋8613800138000"]
+    accepted = 0
+    for raw in samples:
+        fast = canonical_key(raw)
+        assert fast == (raw if _number_key_or_none(raw) == raw else None), raw
+        accepted += fast is not None
+    assert accepted > 500  # most segments are in use

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from bot import PROJECT_ROOT
 from bot.store import Store
@@ -21,7 +23,7 @@ from bot.store.store import MIGRATIONS_DIR
 def test_new_database_is_migrated_to_head_and_matches_the_models(db_url):
     with Store.open(db_url, allowlist_seed=None) as store, store.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         assert compare_metadata(context, Base.metadata) == []
         assert set(inspect(conn).get_table_names()) >= set(Base.metadata.tables)
 
@@ -50,3 +52,34 @@ def test_open_works_from_another_working_directory(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, check=True)
     assert int(result.stdout) >= 50
+
+
+def _alembic(store: Store, action, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        action(config, revision)
+
+
+_ROW = ("INSERT INTO blocklist_entries (number_key, match, category, evidence, source, added_by, created_at, "
+        "updated_at, reporter_count, active) VALUES (:key, :match, 'other', 'old row', 'moderator', '1', "
+        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, true)")
+
+
+def test_0002_keeps_existing_entries_and_the_checks_still_refuse_bad_values(db_url):
+    with Store.open(db_url, allowlist_seed=None) as store:
+        _alembic(store, command.downgrade, "0001")
+        with store.engine.begin() as conn:
+            conn.execute(text(_ROW), {"key": "+8613800138000", "match": "exact"})
+        store.migrate()  # 0001 -> 0002: on SQLite a table copy
+        entry = store.lookup("+8613800138000")
+        assert (entry.evidence, entry.import_batch_id) == ("old row", None)
+        with pytest.raises(IntegrityError, match="ck_blocklist_match"), store.engine.begin() as conn:
+            conn.execute(text(_ROW), {"key": "+8613900139000", "match": "range"})
+        with pytest.raises(IntegrityError, match="ck_blocklist_source"), store.engine.begin() as conn:
+            conn.execute(text(_ROW.replace("'moderator'", "'somebody'")), {"key": "+8613900139000", "match": "exact"})
+        _alembic(store, command.downgrade, "0001")  # and back: the row survives again
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT evidence FROM blocklist_entries")).scalar_one() == "old row"
+            assert "import_batch_id" not in {c["name"] for c in inspect(conn).get_columns("blocklist_entries")}
