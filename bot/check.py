@@ -203,9 +203,9 @@ class Checker:
         """Build over a ``bot.store.Store``, with the shipped classifier when ``settings.use_model``."""
         classifier = None
         if settings.use_model:
-            from nlp.classifier import FraudClassifier
+            from nlp.ensemble import load_shipped_classifier
 
-            classifier = FraudClassifier.from_pretrained(settings.model_dir)
+            classifier = load_shipped_classifier(settings.model_dir)
         return cls(StoreLists(store), classifier)
 
     def close(self) -> None:

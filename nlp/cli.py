@@ -45,13 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     classify.add_argument("--batch-size", type=int, default=32)
     classify.set_defaults(func=_classify)
 
-    try:
-        evaluate = importlib.import_module("nlp.evaluate")
-    except ModuleNotFoundError as exc:
-        if exc.name != "nlp.evaluate":
-            raise
-    else:
-        evaluate.register(subparsers)
+    for name in ("nlp.evaluate", "nlp.peer"):  # fanzha evaluate, fanzha train-peer
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+        else:
+            module.register(subparsers)
 
 
 def _prepare(args: argparse.Namespace) -> int:
@@ -118,10 +119,11 @@ def _classify(args: argparse.Namespace) -> int:
         print(f"fanzha classify: cannot read {args.input}: {exc}", file=sys.stderr)
         return 1
 
-    from nlp.classifier import FraudClassifier, ModelNotFoundError
+    from nlp.classifier import ModelNotFoundError
+    from nlp.ensemble import load_shipped_classifier
 
-    try:
-        classifier = FraudClassifier.from_pretrained(args.model_dir, args.base_dir, batch_size=args.batch_size)
+    try:  # the transformer + TF-IDF peer ensemble when <model-dir>/peer exists, else the transformer alone
+        classifier = load_shipped_classifier(args.model_dir, args.base_dir, batch_size=args.batch_size)
     except ModelNotFoundError as exc:
         print(f"fanzha classify: {exc}", file=sys.stderr)
         return 1

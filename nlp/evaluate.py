@@ -1,4 +1,9 @@
-"""``fanzha evaluate``: the transformer and the TF-IDF peer side by side on the held-out split.
+"""``fanzha evaluate``: the transformer, the shipped ensemble and the TF-IDF peer side by side on the held-out split.
+
+Columns: ``transformer`` (the fine-tuned model alone), ``ensemble`` (transformer + peer, ``nlp.ensemble``, with
+the weight chosen on dev) and ``tfidf`` (the shipped hashing TF-IDF peer, ``nlp.peer``); ``--vocab-baseline``
+adds ``tfidf-vocab`` (``nlp.baseline``'s vocabulary TF-IDF). The transformer runs once per text; the ensemble
+column combines its probabilities with the peer's.
 
 Figures: precision/recall/F1 per class, binary fraud-vs-rest and flagged-vs-normal (fraud or illegal service)
 figures, false-positive rate on normal text overall and on personal SMS/chat (NUS, LCCC) separately, figures
@@ -211,6 +216,8 @@ def render_markdown(result: dict[str, Any]) -> str:
     ]
     lines += ["## Held-out real test rows", ""]
     metric_rows("real", headline)
+    if result.get("ensemble"):
+        lines += render_ensemble(result["ensemble"])
 
     lines += ["## Per source (real test rows)", "",
               "Fraud sources: recall and category accuracy; normal sources: false-positive rate.", ""]
@@ -244,28 +251,21 @@ def render_markdown(result: dict[str, Any]) -> str:
             metric_rows(name, headline[:6])
 
     lines += ["## Threshold trade-off on fraud_probability (real test rows)", "",
-              "A message counts as fraud when fraud_probability ≥ threshold.", ""]
-    lines.append("| threshold | " + " | ".join(f"{m}: FPR normal | {m}: FPR personal | {m}: fraud recall"
-                                             for m in models) + " |")
-    lines.append("|---:" + "|---:|---:|---:" * len(models) + "|")
-    for k, t in enumerate(THRESHOLDS):
-        cells = []
-        for m in models:
-            row = result["models"][m]["slices"]["real"]["thresholds"][k]
-            cells += [_fmt(row["fpr_normal"], True), _fmt(row["fpr_personal"], True), _fmt(row["recall_fraud"])]
-        lines.append(f"| {t} | " + " | ".join(cells) + " |")
-    lines.append("")
-    if "synthetic" in result["slices"]:
-        lines += ["Same trade-off on the synthetic slice:", ""]
-        lines.append("| threshold | " + " | ".join(f"{m}: FPR normal | {m}: fraud recall" for m in models) + " |")
-        lines.append("|---:" + "|---:|---:" * len(models) + "|")
-        for k, t in enumerate(THRESHOLDS):
-            cells = []
-            for m in models:
-                row = result["models"][m]["slices"]["synthetic"]["thresholds"][k]
-                cells += [_fmt(row["fpr_normal"], True), _fmt(row["recall_fraud"])]
-            lines.append(f"| {t} | " + " | ".join(cells) + " |")
-        lines.append("")
+              "A message counts as fraud when fraud_probability ≥ threshold (whatever its top label).", ""]
+    figures = (("FPR on normal text", "fpr_normal", True),
+               ("FPR on personal SMS/chat (NUS, LCCC)", "fpr_personal", True),
+               ("fraud recall", "recall_fraud", False), ("fraud precision", "precision_fraud", False))
+    for slice_name, where in (("real", "real test rows"), ("synthetic", "synthetic slice")):
+        if slice_name not in result["slices"]:
+            continue
+        for title, key, pct in figures:
+            if slice_name == "synthetic" and key == "fpr_personal":
+                continue
+            lines += [f"{title} ({where}):", "", "| threshold " + head, "|---:" + sep]
+            for k, t in enumerate(THRESHOLDS):
+                cells = [_fmt(result["models"][m]["slices"][slice_name]["thresholds"][k][key], pct) for m in models]
+                lines.append(f"| {t} | " + " | ".join(cells) + " |")
+            lines.append("")
 
     lines += ["## Per class (real test rows)", ""]
     lines.append("| class | support | " + " | ".join(f"{m}: P | {m}: R | {m}: F1" for m in models) + " |")
@@ -293,19 +293,64 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def render_ensemble(ens: dict[str, Any]) -> list[str]:
+    """How the ensemble weight was chosen: the rule, and the dev figures behind it."""
+    lines = ["## Ensemble weight (chosen on the dev split, never on test)", "",
+             f"- combination: {ens['method']} mean, weight w = {ens['weight']} on the transformer, "
+             f"1 − w on the TF-IDF peer ({ens.get('origin', '')})",
+             f"- rule: {ens['rule']}"]
+    if ens.get("core_note"):
+        lines.append(f"- transformer the core (w ≥ 0.5): {'yes' if ens['transformer_core'] else 'NO'} — "
+                     f"{ens['core_note']}")
+    else:
+        lines.append(f"- transformer the core (w ≥ 0.5): {'yes' if ens['transformer_core'] else 'NO'}")
+    dev = ens.get("dev") or {}
+    cols = [c for c in ("transformer", "ensemble", "peer") if dev.get(c)]
+    if cols:
+        lines += ["", f"Dev figures ({ens.get('dev_rows', '?')} rows):", "",
+                  "| dev figure | " + " | ".join(cols) + " |", "|---" + "|---:" * len(cols) + "|"]
+        for title, key, pct in (("macro F1 over classes", "macro_f1", False),
+                                ("fraud vs rest: F1", "fraud_vs_rest_f1", False),
+                                ("false positives on normal text", "fpr_normal", True),
+                                ("false positives on personal SMS/chat", "fpr_personal", True),
+                                ("accuracy", "accuracy", False), ("log-loss", "log_loss", False)):
+            lines.append(f"| {title} | " + " | ".join(_fmt(dev[c].get(key), pct) for c in cols) + " |")
+    grid = [r for r in ens.get("grid", []) if r["method"] == ens["method"]]
+    if grid:
+        lines += ["", f"Dev grid ({ens['method']}):", "",
+                  "| w | macro F1 | fraud F1 | FPR normal | FPR personal | log-loss |",
+                  "|---:|---:|---:|---:|---:|---:|"]
+        for r in grid:
+            lines.append(f"| {r['weight']:.2f} | {_fmt(r['macro_f1'])} | {_fmt(r['fraud_vs_rest_f1'])} | "
+                         f"{_fmt(r['fpr_normal'], True)} | {_fmt(r['fpr_personal'], True)} | {_fmt(r['log_loss'])} |")
+    lines.append("")
+    return lines
+
+
 # ---------------------------------------------------------------------------------------------------- CLI
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("evaluate", help="evaluate the transformer and the TF-IDF peer on the held-out split")
     p.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
     p.add_argument("--model-dir", type=Path, default=None,
                    help="fine-tuned artefacts (default: $FANZHA_MODEL_DIR or the shipped data/model)")
+    p.add_argument("--base-dir", type=Path, default=None,
+                   help="base encoder folder (default: rebuilt into $FANZHA_CACHE_DIR)")
     p.add_argument("--out", type=Path, default=None, help="report folder (default: bench/results/eval/)")
     p.add_argument("--seed", type=int, default=13, help="split seed (must match the one the model was trained on)")
     p.add_argument("--leave-out", default=None, metavar="SOURCE", choices=SOURCES[:-1],
                    help="put this whole source in test and train the baseline without it")
+    p.add_argument("--peer-dir", type=Path, default=None,
+                   help="the shipped TF-IDF peer and ensemble.json (default: <model-dir>/peer); a peer trained on "
+                        "another split (or any --leave-out run) is replaced by one trained on the fly (~2 min)")
+    p.add_argument("--select-weight", action="store_true",
+                   help="choose the ensemble weight on the dev split again and write it to <peer-dir>/ensemble.json "
+                        "(with --leave-out the weight is always chosen on that split's dev and not written)")
+    p.add_argument("--vocab-baseline", action="store_true",
+                   help="also evaluate nlp.baseline's vocabulary TF-IDF (column tfidf-vocab)")
     p.add_argument("--baseline-dir", type=Path, default=None,
-                   help="load the TF-IDF peer from here if it matches seed/leave-out, else train and save it here")
-    p.add_argument("--no-transformer", action="store_true", help="evaluate the TF-IDF peer alone")
+                   help="implies --vocab-baseline: load it from here if it matches seed/leave-out, else train and "
+                        "save it here")
+    p.add_argument("--no-transformer", action="store_true", help="evaluate the TF-IDF peer(s) alone")
     p.set_defaults(func=_run)
 
 
@@ -319,23 +364,49 @@ def _baseline(splits: Splits, folder: Path | None, notes: list[str]):
     if folder is not None and (folder / "baseline.joblib").is_file():
         model = BaselineModel.load(folder)
         if model.meta.get("seed") == splits.seed and model.meta.get("leave_out") == splits.leave_out:
-            notes.append(f"TF-IDF peer loaded from {folder}")
+            notes.append(f"tfidf-vocab (nlp.baseline) loaded from {folder}")
             return model
-    print("training the TF-IDF peer …", file=sys.stderr)
+    print("training the vocabulary TF-IDF baseline …", file=sys.stderr)
     model = train_baseline(splits)
-    notes.append(f"TF-IDF peer: char 1–3-gram TF-IDF ({model.meta['features']} features) + logistic regression, "
-                 f"trained on {model.meta['train_rows']} rows in {model.meta['fit_seconds']} s")
+    notes.append(f"tfidf-vocab (nlp.baseline): char 1–3-gram TF-IDF ({model.meta['features']} features) + "
+                 f"logistic regression, trained on {model.meta['train_rows']} rows in {model.meta['fit_seconds']} s")
     if folder is not None:
         model.save(folder)
     return model
 
 
-def _transformer(model_dir: Path | None, splits: Splits, notes: list[str]) -> Predictor | None:
+def _peer(splits: Splits, folder: Path, notes: list[str]):
+    """The shipped peer if it was trained on exactly this split, else one trained now on this split's train."""
+    from nlp.peer import SPEC_FILE, Peer, PeerNotFoundError, train_peer
+
+    if splits.leave_out is None and (folder / SPEC_FILE).is_file():
+        try:
+            peer = Peer.load(folder)
+        except PeerNotFoundError as exc:
+            notes.append(f"WARNING: {exc}")
+        else:
+            recorded = peer.meta.get("split_fingerprint")
+            if recorded == splits.fingerprint() and peer.meta.get("leave_out") is None:
+                notes.append(f"tfidf: the shipped peer from {folder} (hashing char 1–3-gram TF-IDF, "
+                             f"{peer.config.n_features} buckets, + logistic regression; trained on this split)")
+                return peer
+            notes.append(f"WARNING: the peer in {folder} was trained on split {recorded}, not on this one; "
+                         "training one on this split instead")
+    print("training the TF-IDF peer on this split …", file=sys.stderr)
+    peer = train_peer(splits)
+    peer.meta["trained_now"] = True
+    notes.append(f"tfidf: hashing char 1–3-gram TF-IDF peer trained now on this split's {peer.meta['train_rows']} "
+                 f"train rows in {peer.meta['fit_seconds']} s")
+    return peer
+
+
+def _transformer(model_dir: Path | None, splits: Splits, notes: list[str], base_dir: Path | None = None):
+    """The ``FraudClassifier`` (or None, with a note saying why)."""
     try:
         from nlp.classifier import FraudClassifier, default_model_dir
 
         folder = model_dir or default_model_dir()
-        classifier = FraudClassifier.from_pretrained(folder)
+        classifier = FraudClassifier.from_pretrained(folder, base_dir)
     except Exception as exc:  # any failure to load: report the peer alone and say why
         notes.append(f"transformer NOT evaluated: could not load it ({type(exc).__name__}: {exc})")
         return None
@@ -355,22 +426,94 @@ def _transformer(model_dir: Path | None, splits: Splits, notes: list[str]) -> Pr
     if seed is not None and (seed != splits.seed or leave_out != splits.leave_out):
         notes.append("WARNING: the transformer was trained on a different split; its test figures are not "
                      "held-out figures")
-    return classifier.predict
+    return classifier
+
+
+class _CachedProba:
+    """The transformer's probabilities for the last list of texts: its column and the ensemble's share one run."""
+
+    def __init__(self, predict_proba: Callable[[list[str]], Any]) -> None:
+        self._predict_proba = predict_proba
+        self._key: tuple[int, int] | None = None
+        self._value: Any = None
+
+    def __call__(self, texts: list[str]):
+        key = (len(texts), hash(tuple(texts)))
+        if key != self._key:
+            self._key, self._value = key, self._predict_proba(texts)
+        return self._value
+
+
+def _ensemble(args: argparse.Namespace, splits: Splits, transformer, peer, peer_dir: Path, model_dir: Path,
+              notes: list[str]):
+    """(EnsembleClassifier, selection record): the weight from ensemble.json, or chosen on dev now."""
+    from nlp.classifier import WEIGHTS_FILE
+    from nlp.ensemble import EnsembleClassifier, file_sha256, read_ensemble_spec, select_weight, write_ensemble_spec
+    from nlp.peer import PeerNotFoundError
+
+    head_sha = file_sha256(model_dir / WEIGHTS_FILE)
+    spec = None
+    if splits.leave_out is None and not args.select_weight:
+        try:
+            spec = read_ensemble_spec(peer_dir)
+        except PeerNotFoundError as exc:
+            notes.append(f"WARNING: {exc}")
+        if spec is not None and (spec.get("split_fingerprint") != splits.fingerprint()
+                                 or (spec.get("transformer") or {}).get("head_sha256") != head_sha
+                                 or (spec.get("peer") or {}).get("coef_sha256") != _peer_coef_sha(peer)):
+            notes.append(f"WARNING: {peer_dir / 'ensemble.json'} was selected for another transformer, peer or "
+                         "split: choosing the weight on dev again (not written; use --select-weight to write it)")
+            spec = None
+    if spec is not None:
+        notes.append(f"ensemble: weight {spec['weight']} ({spec['method']}) from {peer_dir / 'ensemble.json'}, "
+                     f"selected on dev {spec.get('date', '')}")
+        record = {k: v for k, v in spec.items() if k not in ("format_version",)}
+        record["origin"] = f"read from {peer_dir / 'ensemble.json'}"
+        return EnsembleClassifier(transformer, peer, float(spec["weight"]), spec["method"]), record
+    dev = list(splits.dev)
+    print(f"choosing the ensemble weight on {len(dev)} dev rows …", file=sys.stderr)
+    texts = [e.text for e in dev]
+    p_transformer = transformer.predict_proba(texts, normalized=True).numpy()
+    p_peer = peer.predict_proba(texts, normalized=True, labels=transformer.labels)
+    selection = select_weight(p_transformer, p_peer, dev, transformer.labels)
+    context = {"split_fingerprint": splits.fingerprint(), "seed": splits.seed, "leave_out": splits.leave_out,
+               "transformer": {"model_dir": str(model_dir), "head_sha256": head_sha},
+               "peer": {"dir": str(peer_dir), "coef_sha256": _peer_coef_sha(peer),
+                        "split_fingerprint": peer.meta.get("split_fingerprint")}}
+    origin = "chosen on this split's dev now"
+    if args.select_weight and splits.leave_out is None:
+        if peer.meta.pop("trained_now", False):  # ensemble.json must sit next to the peer it was chosen with
+            peer.save(peer_dir)
+            notes.append(f"the peer trained now was saved to {peer_dir} with its ensemble weight")
+        path = write_ensemble_spec(peer_dir, selection, **context)
+        origin += f", written to {path}"
+    notes.append(f"ensemble: weight {selection['weight']} ({selection['method']}) {origin}")
+    return (EnsembleClassifier(transformer, peer, selection["weight"], selection["method"]),
+            {**context, **selection, "origin": origin})
+
+
+def _peer_coef_sha(peer) -> str:
+    import hashlib
+
+    return hashlib.sha256(peer.coef16.tobytes()).hexdigest()
 
 
 def _command(args: argparse.Namespace) -> str:
     parts = ["fanzha evaluate", f"--data-dir {args.data_dir}", f"--seed {args.seed}"]
-    for flag, value in (("--model-dir", args.model_dir), ("--leave-out", args.leave_out),
-                        ("--baseline-dir", args.baseline_dir), ("--out", args.out)):
+    for flag, value in (("--model-dir", args.model_dir), ("--base-dir", args.base_dir), ("--leave-out", args.leave_out),
+                        ("--peer-dir", args.peer_dir), ("--baseline-dir", args.baseline_dir), ("--out", args.out)):
         if value is not None:
             parts.append(f"{flag} {value}")
-    if args.no_transformer:
-        parts.append("--no-transformer")
+    for flag, on in (("--select-weight", args.select_weight), ("--vocab-baseline", args.vocab_baseline),
+                     ("--no-transformer", args.no_transformer)):
+        if on:
+            parts.append(flag)
     return " ".join(parts)
 
 
 def _run(args: argparse.Namespace) -> int:
     from nlp.data import load_splits
+    from nlp.peer import default_peer_dir
 
     if not args.data_dir.is_dir():
         _err(f"data folder not found: {args.data_dir}")
@@ -381,15 +524,30 @@ def _run(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     notes = [f"split fingerprint {splits.fingerprint()} (nlp.data.Splits.fingerprint)", *splits.notes]
+    peer_dir = args.peer_dir or default_peer_dir(args.model_dir)
+    peer = _peer(splits, peer_dir, notes)
     models: dict[str, Predictor] = {}
+    ensemble_record = None
+    transformer = None
     if not args.no_transformer:
-        transformer = _transformer(args.model_dir, splits, notes)
-        if transformer is not None:
-            models["transformer"] = transformer
+        transformer = _transformer(args.model_dir, splits, notes, args.base_dir)
     else:
         notes.append("transformer not evaluated (--no-transformer)")
-    baseline = _baseline(splits, args.baseline_dir, notes)
-    models["tfidf"] = lambda texts: baseline.predict(texts, normalized=True)
+    if transformer is not None:
+        from nlp.classifier import default_model_dir
+        from nlp.ensemble import combine
+
+        ensemble, ensemble_record = _ensemble(args, splits, transformer, peer, peer_dir,
+                                              args.model_dir or default_model_dir(), notes)
+        transformer_proba = _CachedProba(lambda texts: transformer.predict_proba(texts, normalized=True).numpy())
+        models["transformer"] = lambda texts: ensemble.predictions(transformer_proba(texts))
+        models["ensemble"] = lambda texts: ensemble.predictions(combine(
+            transformer_proba(texts), peer.predict_proba(texts, normalized=True, labels=ensemble.labels),
+            ensemble.weight, ensemble.method))
+    models["tfidf"] = lambda texts: peer.predict(texts, normalized=True)
+    if args.vocab_baseline or args.baseline_dir is not None:
+        baseline = _baseline(splits, args.baseline_dir, notes)
+        models["tfidf-vocab"] = lambda texts: baseline.predict(texts, normalized=True)
     result = evaluate_models(splits.test, models, progress=lambda m: print(m, file=sys.stderr))
     suffix = f"seed{args.seed}" + (f"_leave_out_{args.leave_out}" if args.leave_out else "")
     result.update({
@@ -397,6 +555,8 @@ def _run(args: argparse.Namespace) -> int:
         "data_dir": str(args.data_dir), "seed": args.seed, "leave_out": args.leave_out, "notes": notes,
         "split_counts": splits.counts(), "python": platform.python_version(),
     })
+    if ensemble_record is not None:
+        result["ensemble"] = ensemble_record
     out = args.out or default_out_dir()
     out.mkdir(parents=True, exist_ok=True)
     (out / f"eval_{suffix}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
