@@ -345,6 +345,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--select-weight", action="store_true",
                    help="choose the ensemble weight on the dev split again and write it to <peer-dir>/ensemble.json "
                         "(with --leave-out the weight is always chosen on that split's dev and not written)")
+    p.add_argument("--ensemble-weight", type=float, default=None, metavar="W",
+                   help="use this weight (0–1, on the transformer) instead of ensemble.json or a dev selection")
+    p.add_argument("--ensemble-method", choices=("geometric", "arithmetic"), default="geometric",
+                   help="combination for --ensemble-weight (default: geometric)")
     p.add_argument("--vocab-baseline", action="store_true",
                    help="also evaluate nlp.baseline's vocabulary TF-IDF (column tfidf-vocab)")
     p.add_argument("--baseline-dir", type=Path, default=None,
@@ -452,6 +456,13 @@ def _ensemble(args: argparse.Namespace, splits: Splits, transformer, peer, peer_
     from nlp.peer import PeerNotFoundError
 
     head_sha = file_sha256(model_dir / WEIGHTS_FILE)
+    if args.ensemble_weight is not None:
+        if not 0.0 <= args.ensemble_weight <= 1.0:
+            raise ValueError(f"--ensemble-weight must be in [0, 1], got {args.ensemble_weight}")
+        notes.append(f"ensemble: weight {args.ensemble_weight} ({args.ensemble_method}) given on the command line")
+        record = {"weight": args.ensemble_weight, "method": args.ensemble_method, "transformer_core":
+                  args.ensemble_weight >= 0.5, "rule": "given with --ensemble-weight", "origin": "command line"}
+        return EnsembleClassifier(transformer, peer, args.ensemble_weight, args.ensemble_method), record
     spec = None
     if splits.leave_out is None and not args.select_weight:
         try:
@@ -504,6 +515,8 @@ def _command(args: argparse.Namespace) -> str:
                         ("--peer-dir", args.peer_dir), ("--baseline-dir", args.baseline_dir), ("--out", args.out)):
         if value is not None:
             parts.append(f"{flag} {value}")
+    if args.ensemble_weight is not None:
+        parts.append(f"--ensemble-weight {args.ensemble_weight} --ensemble-method {args.ensemble_method}")
     for flag, on in (("--select-weight", args.select_weight), ("--vocab-baseline", args.vocab_baseline),
                      ("--no-transformer", args.no_transformer)):
         if on:
@@ -517,6 +530,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if not args.data_dir.is_dir():
         _err(f"data folder not found: {args.data_dir}")
+        return 1
+    if args.ensemble_weight is not None and not 0.0 <= args.ensemble_weight <= 1.0:
+        _err(f"--ensemble-weight must be between 0 and 1, got {args.ensemble_weight}")
         return 1
     try:
         splits = load_splits(args.data_dir, seed=args.seed, leave_out=args.leave_out)
