@@ -251,8 +251,9 @@ def train(data_dir: Path, out_dir: Path, config: TrainConfig | None = None, *,
     try:
         log.info("loading data from %s (seed %d, leave out %s)", data_dir, config.seed, config.leave_out)
         splits = load_splits(Path(data_dir), seed=config.seed, leave_out=config.leave_out)
-        return train_on_splits(splits.train, splits.dev, splits.test, out_dir, config,
-                               cache_dir=cache_dir, base_dir=base_dir, _logging_ready=True)
+        fingerprint = splits.fingerprint() if hasattr(splits, "fingerprint") else None
+        return train_on_splits(splits.train, splits.dev, splits.test, out_dir, config, cache_dir=cache_dir,
+                               base_dir=base_dir, split_fingerprint=fingerprint, _logging_ready=True)
     finally:
         log.removeHandler(handler)
         handler.close()
@@ -260,7 +261,7 @@ def train(data_dir: Path, out_dir: Path, config: TrainConfig | None = None, *,
 
 def train_on_splits(train_set: Sequence, dev_set: Sequence, test_set: Sequence, out_dir: Path,
                     config: TrainConfig | None = None, *, labels: Sequence[str] | None = None,
-                    category_names: dict[str, str] | None = None,
+                    category_names: dict[str, str] | None = None, split_fingerprint: str | None = None,
                     cache_dir: Path | None = None, base_dir: Path | None = None,
                     _logging_ready: bool = False) -> dict:
     """The training run on given examples (``Example``-like: text, label, source, group)."""
@@ -402,6 +403,7 @@ def train_on_splits(train_set: Sequence, dev_set: Sequence, test_set: Sequence, 
             "base": _base_identity(base_dir),
             "train_config": asdict(config),
             "best_epoch": best_epoch + 1,
+            "split_fingerprint": split_fingerprint,  # nlp.data.Splits.fingerprint(): the held-out rows
         }
         _save_artefacts(out_dir, model, start, manifest)
         elapsed = time.perf_counter() - t0

@@ -151,3 +151,18 @@ def test_bad_calls_fail_clearly(tiny_base, labels, tmp_path):
 def test_prediction_is_a_small_dataclass():
     fields = [f.name for f in dataclasses.fields(Prediction)]
     assert fields == ["label", "category_key", "category", "fraud_probability", "scores"]
+
+
+@pytest.mark.slow
+def test_shipped_model_on_clear_cases():
+    """The committed data/model over the rebuilt base: clear cases both ways."""
+    classifier = FraudClassifier.from_pretrained()
+    fraud_bank, normal, fraud_police = classifier.predict([
+        "【工商银行】您的账户存在异常，请立即点击 http://icbc-vip.cc 验证身份",
+        "妈，我今晚回家吃饭",
+        "您好，我是公安局的，您涉嫌洗钱，请把资金转到安全账户",
+    ])
+    assert fraud_bank.label == "fraud" and fraud_bank.fraud_probability > 0.5, fraud_bank
+    assert fraud_police.label == "fraud" and fraud_police.category_key == "impersonate_police", fraud_police
+    assert fraud_police.category == "冒充公检法"
+    assert normal.label == "normal" and normal.fraud_probability < 0.5 and normal.category is None, normal
