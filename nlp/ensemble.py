@@ -45,9 +45,11 @@ EPS = 1e-7  # probability floor inside the log: a class one model rules out is n
 MAX_FPR_NORMAL = 0.005
 MAX_FPR_PERSONAL = 0.005
 # The transformer stays the core (w ≥ 0.5) unless a lower weight beats the best core weight on dev macro-F1
-# by more than this margin.
+# clearly: in at least CLEAR_CONFIDENCE of paired bootstrap resamples of the dev rows (macro-F1 averages
+# classes with 15 dev rows, so a point difference alone can be a couple of rows).
 CORE_MIN_WEIGHT = 0.5
-CLEAR_MARGIN = 0.01
+CLEAR_CONFIDENCE = 0.95
+BOOTSTRAP_RESAMPLES = 1000
 
 
 def combine(p_transformer: np.ndarray, p_peer: np.ndarray, weight: float, method: str = "geometric") -> np.ndarray:
@@ -129,13 +131,17 @@ class EnsembleClassifier:
 
 
 # ------------------------------------------------------------------------------------------ dev selection
-def figures(probs: np.ndarray, labels: Sequence[str], examples: Sequence[Example]) -> dict[str, float | None]:
-    """Dev figures of one probability matrix, by the same definitions as ``nlp.evaluate.slice_metrics``."""
+def _gold(labels: Sequence[str], examples: Sequence[Example]) -> np.ndarray:
     labels = list(labels)
     unknown = {e.label for e in examples} - set(labels)
     if unknown:
         raise ValueError(f"dev rows have labels the model does not predict: {sorted(unknown)}")
-    gold = np.array([labels.index(e.label) for e in examples])
+    return np.array([labels.index(e.label) for e in examples])
+
+
+def _decisions(probs: np.ndarray, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(group 0 normal / 1 illegal / 2 fraud, fine class index) per row: the transformer's decision rule."""
+    labels = list(labels)
     n_normal, n_illegal = labels.index(NORMAL), labels.index(ILLEGAL) if ILLEGAL in labels else None
     fraud_cols = [i for i, label in enumerate(labels) if label not in (NORMAL, ILLEGAL)]
     p_normal = probs[:, n_normal]
@@ -144,22 +150,44 @@ def figures(probs: np.ndarray, labels: Sequence[str], examples: Sequence[Example
     group = np.argmax(np.stack([p_normal, p_illegal, p_fraud], axis=1), axis=1)  # ties: normal, illegal, fraud
     fine = np.where(group == 0, n_normal, np.where(group == 1, n_illegal if n_illegal is not None else -1,
                                                    np.array(fraud_cols)[np.argmax(probs[:, fraud_cols], axis=1)]))
-    f1s = []
-    for c in sorted(set(gold.tolist()) | set(fine.tolist())):
-        tp, fp, fn = (np.sum((gold == c) & (fine == c)), np.sum((gold != c) & (fine == c)),
-                      np.sum((gold == c) & (fine != c)))
-        if tp + fn:
-            f1s.append(2 * tp / (2 * tp + fp + fn))
+    return group, fine
+
+
+def _macro_f1(gold: np.ndarray, fine: np.ndarray, n_classes: int) -> float:
+    """Mean F1 over the classes with gold rows (as ``nlp.evaluate``)."""
+    conf = np.bincount(gold * n_classes + fine, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+    tp = np.diag(conf).astype(float)
+    support = conf.sum(axis=1)
+    denom = 2 * tp + (conf.sum(axis=0) - tp) + (support - tp)
+    return float(np.mean((2 * tp / np.where(denom, denom, 1))[support > 0]))
+
+
+def bootstrap_win_rate(gold: np.ndarray, fine_a: np.ndarray, fine_b: np.ndarray, n_classes: int,
+                       resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 13) -> float:
+    """Share of paired bootstrap resamples of the rows in which A's macro-F1 is higher than B's."""
+    rng = np.random.default_rng(seed)
+    wins = 0
+    for _ in range(resamples):
+        idx = rng.integers(0, len(gold), len(gold))
+        wins += _macro_f1(gold[idx], fine_a[idx], n_classes) > _macro_f1(gold[idx], fine_b[idx], n_classes)
+    return wins / resamples
+
+
+def figures(probs: np.ndarray, labels: Sequence[str], examples: Sequence[Example]) -> dict[str, float | None]:
+    """Dev figures of one probability matrix, by the same definitions as ``nlp.evaluate.slice_metrics``."""
+    labels = list(labels)
+    gold = _gold(labels, examples)
+    group, fine = _decisions(probs, labels)
     fraud_set = [labels.index(k) for k in FRAUD_LABELS if k in labels]
     gold_fraud, pred_fraud = np.isin(gold, fraud_set), group == 2
     tp = np.sum(gold_fraud & pred_fraud)
     f1_fraud = 2 * tp / (2 * tp + np.sum(~gold_fraud & pred_fraud) + np.sum(gold_fraud & ~pred_fraud))
-    normal = gold == n_normal
+    normal = gold == labels.index(NORMAL)
     personal = normal & np.array([e.source in PERSONAL_SOURCES for e in examples])
     flagged = group != 0
     log_loss = -np.mean(np.log(np.clip(probs[np.arange(len(gold)), gold], 1e-15, None)))
     return {
-        "macro_f1": float(np.mean(f1s)),
+        "macro_f1": _macro_f1(gold, fine, len(labels)),
         "fraud_vs_rest_f1": float(f1_fraud),
         "fpr_normal": float(flagged[normal].mean()) if normal.any() else None,
         "fpr_personal": float(flagged[personal].mean()) if personal.any() else None,
@@ -199,18 +227,23 @@ def select_weight(p_transformer: np.ndarray, p_peer: np.ndarray, examples: Seque
 
     best_any = best(feasible)
     best_core = best([r for r in feasible if r["weight"] >= CORE_MIN_WEIGHT])
-    chosen, core, reason = best_any, best_any["weight"] >= CORE_MIN_WEIGHT, None
-    if not core:
-        if best_core is not None and best_any["macro_f1"] - best_core["macro_f1"] <= CLEAR_MARGIN:
-            chosen, core = best_core, True
-            reason = (f"w={best_any['weight']} had dev macro-F1 {best_any['macro_f1']:.4f}, within {CLEAR_MARGIN} "
-                      f"of the best core weight w={best_core['weight']} ({best_core['macro_f1']:.4f}): kept "
-                      "the transformer the core")
+    chosen, core, reason, win_rate = best_any, best_any["weight"] >= CORE_MIN_WEIGHT, None, None
+    if not core and best_core is None:
+        reason = (f"dev says the peer should dominate: w={best_any['weight']} is the best weight within the caps "
+                  f"and no w ≥ {CORE_MIN_WEIGHT} meets them")
+    elif not core:
+        gold = _gold(labels, examples)
+        fines = [_decisions(combine(p_transformer, p_peer, r["weight"], method), labels)[1]
+                 for r in (best_any, best_core)]
+        win_rate = bootstrap_win_rate(gold, *fines, len(labels))
+        versus = (f"w={best_any['weight']} dev macro-F1 {best_any['macro_f1']:.4f} vs the best core weight "
+                  f"w={best_core['weight']} {best_core['macro_f1']:.4f}; higher in {win_rate:.0%} of "
+                  f"{BOOTSTRAP_RESAMPLES} paired bootstrap resamples of the dev rows")
+        if win_rate >= CLEAR_CONFIDENCE:
+            reason = f"dev says the peer should dominate: {versus} (≥ {CLEAR_CONFIDENCE:.0%})"
         else:
-            reason = (f"dev says the peer should dominate: w={best_any['weight']} macro-F1 "
-                      f"{best_any['macro_f1']:.4f} vs best w ≥ {CORE_MIN_WEIGHT}: "
-                      + (f"w={best_core['weight']} {best_core['macro_f1']:.4f}" if best_core
-                         else "none within the caps"))
+            chosen, core = best_core, True
+            reason = f"not a clear difference: {versus} (< {CLEAR_CONFIDENCE:.0%}), so the transformer stays the core"
     endpoints = {w: next(r for r in candidates if r["weight"] == w) for w in (0.0, 1.0) if w in grid}
     return {
         "method": method,
@@ -220,7 +253,8 @@ def select_weight(p_transformer: np.ndarray, p_peer: np.ndarray, examples: Seque
         "rule": rule + "; method by lower best dev log-loss ("
                 + ", ".join(f"{m} {v:.4f}" for m, v in best_loss.items()) + ")",
         "caps": {"max_fpr_normal": max_fpr_normal, "max_fpr_personal": max_fpr_personal,
-                 "core_min_weight": CORE_MIN_WEIGHT, "clear_margin": CLEAR_MARGIN},
+                 "core_min_weight": CORE_MIN_WEIGHT, "clear_confidence": CLEAR_CONFIDENCE},
+        "bootstrap_win_rate": win_rate,
         "dev": {"ensemble": {k: chosen[k] for k in chosen if k not in ("method", "weight")},
                 "transformer": _strip(endpoints.get(1.0)), "peer": _strip(endpoints.get(0.0))},
         "dev_rows": len(examples),

@@ -191,6 +191,23 @@ def test_select_weight_respects_the_false_positive_cap_and_says_when_the_peer_do
         assert "peer should dominate" in choice["core_note"]
 
 
+def test_a_one_row_advantage_is_not_clear_enough_to_demote_the_transformer():
+    labels = ("normal", "impersonate_police", "phishing")
+    rows = ([Example(f"n{i}", "normal", "nus", f"n{i}") for i in range(200)]
+            + [Example(f"p{i}", "impersonate_police", "tf8", f"p{i}") for i in range(20)]
+            + [Example(f"f{i}", "phishing", "fbs", f"f{i}") for i in range(20)])
+    onehot = {"normal": [0.9, 0.05, 0.05], "impersonate_police": [0.05, 0.9, 0.05], "phishing": [0.05, 0.05, 0.9]}
+    peer = np.array([onehot[e.label] for e in rows])
+    transformer = peer.copy()
+    transformer[200] = [0.01, 0.01, 0.98]  # one police script the transformer calls phishing, confidently
+    choice = select_weight(transformer, peer, rows, labels)
+    best_low = max((r for r in choice["grid"] if r["method"] == choice["method"] and r["weight"] < 0.5),
+                   key=lambda r: r["macro_f1"])
+    assert best_low["macro_f1"] > choice["dev"]["ensemble"]["macro_f1"]  # a lower weight does score higher …
+    assert choice["weight"] >= 0.5 and choice["transformer_core"]  # … but by one row only
+    assert choice["bootstrap_win_rate"] < 0.95 and "not a clear difference" in choice["core_note"]
+
+
 # --------------------------------------------------------------------------------------------- loading
 @pytest.fixture()
 def shipped(model_dir, peer, tmp_path) -> Path:
@@ -268,3 +285,25 @@ def test_evaluate_cli_reports_three_columns_and_writes_the_dev_weight(tiny_base,
     assert "fraud recall (real test rows):" in report
     # The saved peer and weight are picked up by the shipped loader.
     assert isinstance(load_shipped_classifier(model, tiny_base, quantize=False), EnsembleClassifier)
+
+
+# ------------------------------------------------------------------------------------------ shipped model
+@pytest.mark.slow
+def test_shipped_classifier_is_the_ensemble_and_gets_clear_cases_right():
+    """data/model + data/model/peer as committed: the bot's classifier, on clear cases both ways."""
+    from nlp.classifier import default_model_dir
+    from nlp.ensemble import read_ensemble_spec
+
+    spec = read_ensemble_spec(default_model_dir() / "peer")
+    classifier = load_shipped_classifier()
+    assert isinstance(classifier, EnsembleClassifier) and classifier.weight == spec["weight"]
+    police, bank, home, pickup = classifier.predict([
+        "您好，我是市公安局的民警，您的身份证涉嫌洗钱案件，请立即把资金转到安全账户配合调查",
+        "【工商银行】您的账户存在异常，请立即点击 http://icbc-vip.cc 验证身份",
+        "妈，我今晚回家吃饭",
+        "你的快递到了，放在楼下菜鸟驿站，取件码 3-2-1187",
+    ])
+    assert police.label == "fraud" and police.fraud_probability > 0.5, police
+    assert bank.label == "fraud" and bank.fraud_probability > 0.5, bank
+    assert home.label == "normal" and home.category is None and home.fraud_probability < 0.5, home
+    assert pickup.label == "normal" and pickup.fraud_probability < 0.5, pickup
