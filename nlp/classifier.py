@@ -201,7 +201,8 @@ class FraudClassifier:
         torch.set_num_threads(num_threads or _default_threads())
         model, tokenizer = build_model(Path(base_dir), spec, weights=model_dir / WEIGHTS_FILE)
         if quantize if quantize is not None else spec.get("quantize") == "dynamic-int8":
-            model = quantize_linear(model)
+            trainable = spec.get("trainable_layers") or []
+            model = quantize_linear(model, stop=min(trainable) if trainable else None)
         model.to(device)
         return cls(model, tokenizer, spec["labels"], category_names=spec.get("category_names"),
                    max_length=int(spec["max_length"]), batch_size=batch_size,
@@ -318,10 +319,15 @@ def build_model(base_dir: Path, spec: dict, weights: Path | None = None):
     return model, Tokenizer.from_file(str(base_dir / "tokenizer.json"))
 
 
-def quantize_linear(model: MeanPoolClassifier) -> MeanPoolClassifier:
-    """Dynamic int8 quantisation of the encoder's Linear layers (about 2× faster on CPU); the head stays fp32."""
+def quantize_linear(model: MeanPoolClassifier, stop: int | None = None) -> MeanPoolClassifier:
+    """Dynamic int8 quantisation of the Linear layers of encoder layers ``[:stop]`` (all by default), in place.
+
+    About 2× faster on CPU. Training quantises exactly the frozen layers it caches; inference quantises the
+    same ones (``stop`` = the first fine-tuned layer), so the shipped model computes what training measured.
+    The head stays fp32.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.bert = torch.ao.quantization.quantize_dynamic(model.bert, {nn.Linear}, dtype=torch.qint8,
-                                                            inplace=True)
+        for layer in model.bert.encoder.layer[:stop]:
+            torch.ao.quantization.quantize_dynamic(layer, {nn.Linear}, dtype=torch.qint8, inplace=True)
     return model

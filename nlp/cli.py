@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--max-length", type=int, default=None, help="tokens per message (incl. prefix)")
     train.add_argument("--leave-out", default=None, metavar="SOURCE",
                        help="train without this source (to test generalisation on it)")
+    train.add_argument("--fp32-frozen", action="store_true",
+                       help="cache the frozen layers' states in fp32 instead of int8 (matches an unquantised "
+                            "shipped model exactly; caching takes about twice as long)")
     train.add_argument("--cache-dir", type=Path, default=None, help="base encoder cache folder")
     train.set_defaults(func=_train)
 
@@ -77,6 +80,8 @@ def _train(args: argparse.Namespace) -> int:
         print(f"fanzha train: data folder not found: {args.data_dir}", file=sys.stderr)
         return 1
     overrides = {k: v for k, v in (("epochs", args.epochs), ("max_length", args.max_length)) if v is not None}
+    if args.fp32_frozen:
+        overrides["quantize"] = False
     config = TrainConfig(seed=args.seed, leave_out=args.leave_out, **overrides)
     train(args.data_dir, args.out, config, cache_dir=args.cache_dir)
     return 0

@@ -148,6 +148,16 @@ def test_bad_calls_fail_clearly(tiny_base, labels, tmp_path):
         FraudClassifier.from_pretrained(tmp_path, tiny_base)
 
 
+def test_int8_only_where_training_quantised(tiny_base, labels):
+    """quantize_linear(stop=k) quantises the frozen layers below k and leaves the fine-tuned ones fp32."""
+    from nlp.classifier import quantize_linear
+
+    model, _ = build_model(tiny_base, {"num_layers": 2, "labels": list(labels)})
+    quantize_linear(model, stop=1)
+    assert type(model.bert.encoder.layer[1].attention.self.query) is torch.nn.Linear
+    assert type(model.bert.encoder.layer[0].attention.self.query) is not torch.nn.Linear
+
+
 def test_prediction_is_a_small_dataclass():
     fields = [f.name for f in dataclasses.fields(Prediction)]
     assert fields == ["label", "category_key", "category", "fraud_probability", "scores"]
