@@ -5,9 +5,10 @@
 
 Messages are a seeded sample of the held-out test split (``nlp.data.load_splits``), the mix the evaluation
 uses; without the data folder a small built-in set is repeated. Each model runs in its own subprocess so RSS
-is its own: the shipped transformer (``FraudClassifier.from_pretrained()``: rebuilt base + data/model, int8)
-and the character n-gram TF-IDF + logistic regression peer (``nlp.baseline``, trained on the same split and
-kept in runs/bench-baseline/). Threads: torch uses min(4, cores). Writes bench/results/model.md and .json.
+is its own: the shipped transformer (``FraudClassifier.from_pretrained()``: rebuilt base + data/model as its
+spec says) and the character n-gram TF-IDF + logistic regression peer (``nlp.baseline``, trained on the same
+split and kept in runs/bench-baseline/). Threads: as the classifier, 1 unless FANZHA_MODEL_THREADS says
+otherwise. Writes bench/results/model.md and .json.
 Targets (issue 3): ≥ 100 msg/s batch, p50 ≤ 30 ms single message, on 2 cores.
 """
 
@@ -101,6 +102,7 @@ def layer_sweep(batch: int = 32, tokens: int = 64) -> dict:
     from nlp.encoder import ensure_base_encoder
 
     torch.manual_seed(0)
+    torch.set_num_threads(int(os.environ.get("FANZHA_MODEL_THREADS", "1")))  # as the classifier does
     base = ensure_base_encoder()
     rows = []
 
