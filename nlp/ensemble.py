@@ -317,9 +317,9 @@ def load_shipped_classifier(model_dir: Path | str | None = None, base_dir: Path 
         peer = Peer.load(peer_dir)
     except PeerNotFoundError as exc:
         raise ModelNotFoundError(str(exc)) from exc
-    selected_for = (spec.get("transformer") or {}).get("head_sha256")
-    if selected_for and selected_for != file_sha256(model_dir / WEIGHTS_FILE):
-        log.warning("the ensemble weight in %s was selected for another transformer (head %s…); "
-                    "re-select it with `fanzha evaluate --select-weight`", peer_dir / ENSEMBLE_FILE,
-                    selected_for[:12])
+    selected_for = spec.get("transformer") or {}
+    if (selected_for.get("head_sha256") not in (None, file_sha256(model_dir / WEIGHTS_FILE))
+            or selected_for.get("spec_sha256") not in (None, file_sha256(model_dir / "fanzha_model.json"))):
+        log.warning("the ensemble weight in %s was selected for another transformer; re-select it with "
+                    "`fanzha evaluate --select-weight`", peer_dir / ENSEMBLE_FILE)
     return EnsembleClassifier(transformer, peer, float(spec["weight"]), spec["method"], meta=spec)

@@ -471,6 +471,8 @@ def _ensemble(args: argparse.Namespace, splits: Splits, transformer, peer, peer_
             notes.append(f"WARNING: {exc}")
         if spec is not None and (spec.get("split_fingerprint") != splits.fingerprint()
                                  or (spec.get("transformer") or {}).get("head_sha256") != head_sha
+                                 or (spec.get("transformer") or {}).get("spec_sha256")
+                                 not in (None, file_sha256(model_dir / "fanzha_model.json"))
                                  or (spec.get("peer") or {}).get("coef_sha256") != _peer_coef_sha(peer)):
             notes.append(f"WARNING: {peer_dir / 'ensemble.json'} was selected for another transformer, peer or "
                          "split: choosing the weight on dev again (not written; use --select-weight to write it)")
@@ -488,7 +490,8 @@ def _ensemble(args: argparse.Namespace, splits: Splits, transformer, peer, peer_
     p_peer = peer.predict_proba(texts, normalized=True, labels=transformer.labels)
     selection = select_weight(p_transformer, p_peer, dev, transformer.labels)
     context = {"split_fingerprint": splits.fingerprint(), "seed": splits.seed, "leave_out": splits.leave_out,
-               "transformer": {"model_dir": str(model_dir), "head_sha256": head_sha},
+               "transformer": {"model_dir": str(model_dir), "head_sha256": head_sha,
+                               "spec_sha256": file_sha256(model_dir / "fanzha_model.json")},
                "peer": {"dir": str(peer_dir), "coef_sha256": _peer_coef_sha(peer),
                         "split_fingerprint": peer.meta.get("split_fingerprint")}}
     origin = "chosen on this split's dev now"
