@@ -237,8 +237,15 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
                  owner=localize_data(str(_first(d, "owner") or ""), lang))
     elif kind is EvidenceKind.IMPERSONATION:
         org = localize_data(str(_first(d, "org", "owner") or ""), lang)
-        text = t(lang, "ev.impersonation", org=org, number=display_number(_first(d, "number", "e164")))
-        official = _first(d, "official")
+        if d.get("url") and not d.get("number"):  # a site that is not the organisation's
+            text = t(lang, "ev.impersonation.url", org=org, url=d["url"])
+            domains = d.get("official_domains") or []
+            if domains:
+                text += t(lang, "ev.impersonation.official_site", official=t(lang, "list.sep").join(domains))
+            official = None
+        else:
+            text = t(lang, "ev.impersonation", org=org, number=display_number(_first(d, "number", "e164")))
+            official = _first(d, "official")
         if official:
             numbers = official if isinstance(official, list | tuple) else [official]
             joined = t(lang, "list.sep").join(display_number(str(o)) for o in numbers)

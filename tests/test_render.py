@@ -159,3 +159,15 @@ def test_fit_message_counts_utf16_units() -> None:
 def test_verdict_json_words_advice_in_simplified_chinese() -> None:
     payload = _scam_verdict().to_json()
     assert payload["advice"][0] == advice_text(Advice.POLICE_NO_TRANSFER, "zh-Hans")
+
+
+def test_impersonation_by_a_site_names_the_site_not_a_number():
+    from bot.render import evidence_text
+    from bot.verdict import Evidence, EvidenceKind
+
+    evidence = Evidence(EvidenceKind.IMPERSONATION, {"org": "中国工商银行", "kind": "bank", "url": "m845.com.cn",
+                                                    "official": ["95588"], "official_domains": ["icbc.com.cn"]})
+    zh = evidence_text(evidence, "zh-Hans")
+    assert "m845.com.cn" in zh and "icbc.com.cn" in zh and "?" not in zh
+    assert "m845.com.cn" in evidence_text(evidence, "en")
+    assert "官方網站" in evidence_text(evidence, "zh-Hant")

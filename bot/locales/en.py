@@ -32,6 +32,8 @@ STRINGS: dict[str, str] = {
     "ev.allowlist": "{number} is an official number of {owner}",
     "ev.impersonation": "It claims to be “{org}” but asks you to contact {number}, which is not its official number",
     "ev.impersonation.official": " (official number: {official})",
+    "ev.impersonation.url": "It claims to be “{org}” but sends you to {url}, which is not its official website",
+    "ev.impersonation.official_site": " (official site: {official})",
     "ev.number_signal": "Number {number}: {reason}",
     "ev.model": "The wording looks like a scam message ({percent}% likely)",
     "ev.model.category": "The wording looks like a “{category}” scam ({percent}% likely)",

@@ -32,6 +32,8 @@ STRINGS: dict[str, str] = {
     "ev.allowlist": "{number} 是{owner}的官方号码",
     "ev.impersonation": "自称「{org}」，却让你联系 {number}，这不是它的官方号码",
     "ev.impersonation.official": "（官方号码：{official}）",
+    "ev.impersonation.url": "自称「{org}」，却让你登录或访问 {url}，这不是它的官方网站",
+    "ev.impersonation.official_site": "（官方网站：{official}）",
     "ev.number_signal": "号码 {number}：{reason}",
     "ev.model": "文字很像诈骗信息（可能性 {percent}%）",
     "ev.model.category": "文字很像「{category}」类诈骗（可能性 {percent}%）",

@@ -32,6 +32,8 @@ STRINGS: dict[str, str] = {
     "ev.allowlist": "{number} 是{owner}的官方號碼",
     "ev.impersonation": "自稱「{org}」，卻讓你聯絡 {number}，這不是它的官方號碼",
     "ev.impersonation.official": "（官方號碼：{official}）",
+    "ev.impersonation.url": "自稱「{org}」，卻讓你登入或造訪 {url}，這不是它的官方網站",
+    "ev.impersonation.official_site": "（官方網站：{official}）",
     "ev.number_signal": "號碼 {number}：{reason}",
     "ev.model": "文字很像詐騙訊息（可能性 {percent}%）",
     "ev.model.category": "文字很像「{category}」類詐騙（可能性 {percent}%）",
