@@ -18,9 +18,9 @@ class RiskLevel(StrEnum):
 
 
 class EvidenceKind(StrEnum):
-    BLOCKLIST = "blocklist"            # number on the blocklist (detail: e164, category_key, added_at, added_by, reporters, evidence)
+    BLOCKLIST = "blocklist"            # on the blocklist (detail: e164, category_key, added_at, reporters, evidence)
     ALLOWLIST = "allowlist"            # official number (detail: e164, owner)
-    IMPERSONATION = "impersonation"    # names an allowlisted org but gives another number (detail: org, number, official)
+    IMPERSONATION = "impersonation"    # names an allowlisted org, gives another number/site (detail: org, number|url)
     NUMBER_SIGNAL = "number_signal"    # MVNO / overseas / spoof-like (detail: e164, signal, reason)
     MODEL = "model"                    # classifier (detail: fraud_probability, category_key)
     PHRASE = "phrase"                  # rule phrase with span (detail: phrase, rule, category_key)
