@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlp.data import CATEGORY_ZH, normalize_for_model
+from nlp.data import CATEGORY_ZH, decide, normalize_for_model
 
 if TYPE_CHECKING:
     from nlp.data import Example, Splits
@@ -79,17 +79,7 @@ class BaselineModel:
 
     def _prediction(self, row: list[float]) -> BaselinePrediction:
         scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
-        p_normal = scores[NORMAL]
-        p_illegal = scores.get(ILLEGAL, 0.0)
-        fraud_probability = min(1.0, max(0.0, 1.0 - p_normal - p_illegal))
-        groups = {"normal": p_normal, "illegal": p_illegal, "fraud": fraud_probability}
-        label = max(groups, key=lambda g: groups[g])
-        if label == "normal":
-            key = None
-        elif label == "illegal":
-            key = ILLEGAL
-        else:
-            key = max((k for k in self.labels if k not in (NORMAL, ILLEGAL)), key=lambda k: scores[k])
+        label, key, fraud_probability = decide(self.labels, row)
         return BaselinePrediction(label, key, CATEGORY_ZH.get(key) if key else None, fraud_probability, scores)
 
     def save(self, folder: Path) -> Path:

@@ -241,20 +241,10 @@ class FraudClassifier:
         return out
 
     def _prediction(self, row: list[float]) -> Prediction:
+        from nlp.data import decide
+
         scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
-        p_normal = row[self._normal_index]
-        p_illegal = row[self._illegal_index] if self._illegal_index is not None else 0.0
-        fraud_probability = min(1.0, max(0.0, 1.0 - p_normal - p_illegal))
-        fraud_labels = [i for i in range(len(self.labels))
-                        if i not in (self._normal_index, self._illegal_index)]
-        groups = {"normal": p_normal, "illegal": p_illegal, "fraud": fraud_probability}
-        label = max(groups, key=lambda g: groups[g])
-        if label == "normal":
-            key = None
-        elif label == "illegal":
-            key = ILLEGAL
-        else:
-            key = self.labels[max(fraud_labels, key=lambda i: row[i])]
+        label, key, fraud_probability = decide(self.labels, row)
         name = self.category_names.get(key, key) if key is not None else None
         return Prediction(label=label, category_key=key, category=name,
                           fraud_probability=fraud_probability, scores=scores)

@@ -41,7 +41,7 @@ import re
 import string
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -65,6 +65,27 @@ LABELS: tuple[str, ...] = (
     "illegal_service",
 )
 FRAUD_LABELS: tuple[str, ...] = tuple(label for label in LABELS if label not in ("normal", "illegal_service"))
+
+
+def decide(labels: Sequence[str], row: Sequence[float]) -> tuple[str, str | None, float]:
+    """(label, category key, fraud probability) from class probabilities: the one rule every model uses.
+
+    fraud probability = 1 − P(normal) − P(illegal_service); the answer is whichever of normal / illegal /
+    fraud has the most mass, and for fraud the most probable fraud type.
+    """
+    scores = dict(zip(labels, row, strict=True))
+    p_normal = scores["normal"]
+    p_illegal = scores.get("illegal_service", 0.0)
+    fraud_probability = min(1.0, max(0.0, 1.0 - p_normal - p_illegal))
+    groups = {"normal": p_normal, "illegal": p_illegal, "fraud": fraud_probability}
+    label = max(groups, key=lambda g: groups[g])
+    if label == "normal":
+        return label, None, fraud_probability
+    if label == "illegal":
+        return label, "illegal_service", fraud_probability
+    fraud_type = max((k for k in labels if k not in ("normal", "illegal_service")), key=lambda k: scores[k])
+    return label, fraud_type, fraud_probability
+
 
 # Same names as bot/categories.py (nlp must not import bot; tests/nlp/test_data.py checks they agree).
 CATEGORY_ZH: dict[str, str] = {

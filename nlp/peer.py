@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlp.data import CATEGORY_ZH, LABELS, normalize_for_model
+from nlp.data import CATEGORY_ZH, LABELS, decide, normalize_for_model
 
 if TYPE_CHECKING:
     from nlp.baseline import BaselinePrediction
@@ -71,25 +71,6 @@ def default_peer_dir(model_dir: Path | str | None = None) -> Path:
         # Same rule as nlp.classifier.default_model_dir, without importing torch.
         model_dir = Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "data" / "model"
     return Path(model_dir) / PEER_SUBDIR
-
-
-def decide(labels: Sequence[str], row: Sequence[float]) -> tuple[str, str | None, float]:
-    """(label, category key, fraud probability) from class probabilities: the transformer's rule.
-
-    fraud probability = 1 − P(normal) − P(illegal_service); the answer is whichever of normal / illegal /
-    fraud has the most mass, and for fraud the most probable fraud type.
-    """
-    scores = dict(zip(labels, row, strict=True))
-    p_normal = scores[NORMAL]
-    p_illegal = scores.get(ILLEGAL, 0.0)
-    fraud_probability = min(1.0, max(0.0, 1.0 - p_normal - p_illegal))
-    groups = {"normal": p_normal, "illegal": p_illegal, "fraud": fraud_probability}
-    label = max(groups, key=lambda g: groups[g])
-    if label == "normal":
-        return label, None, fraud_probability
-    if label == "illegal":
-        return label, ILLEGAL, fraud_probability
-    return label, max((k for k in labels if k not in (NORMAL, ILLEGAL)), key=lambda k: scores[k]), fraud_probability
 
 
 def _hasher(config: PeerConfig):
