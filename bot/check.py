@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot import phones
@@ -180,7 +180,6 @@ class StageTimes:
     store: float = 0.0
     rules: float = 0.0
     model: float = 0.0
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class Checker:
@@ -196,6 +195,7 @@ class Checker:
         self._model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanzha-model")
         self._batcher = _OpportunisticBatcher(classifier, self._model_thread) if classifier is not None else None
         self._officials_cache: tuple[float, list[OfficialNumber]] = (0.0, [])
+        self._by_number: dict[str, OfficialNumber] = {}
         self.last_times = StageTimes()
 
     @classmethod
@@ -302,7 +302,6 @@ class Checker:
     def _finish(self, p: _Prepared, prediction: tuple[float, str | None] | None) -> Verdict:
         probability, model_category = prediction if prediction else (None, None)
         strong = [h for h in p.phrases if h.strong]
-        contacts = [r for r in p.numbers]
         signals = Signals(
             blocklist_hits=sum(1 for r in p.numbers if r.blocklisted),
             impersonations=len(p.impersonations),
@@ -312,7 +311,7 @@ class Checker:
             fraud_probability=probability,
             risky_numbers=sum(1 for r in p.numbers if any(s["signal"] in RISKY_NUMBER_SIGNALS for s in r.signals)),
             risky_links=sum(1 for f in p.findings if f.reason in RISKY_LINK_REASONS),
-            official_contacts_only=bool(contacts) and all(r.allowlisted for r in contacts) and not p.urls,
+            official_contacts_only=bool(p.numbers) and all(r.allowlisted for r in p.numbers) and not p.urls,
         )
         level = decide(signals)
         category, confidence = _category(p, strong, level, probability, model_category)
