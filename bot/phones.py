@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -350,14 +351,23 @@ def _phone_word_after(work: _Working, end: int) -> bool:
 def load_official_codes(path: Path | None = None) -> frozenset[str]:
     """Number keys of the allowlist CSV (column ``number``); empty when the file does not exist.
 
-    Cached per (path, modification time), so an edited allowlist is picked up without a restart.
+    Cached per (path, modification time), so an edited allowlist is picked up without a restart; the file is
+    looked at no more than once a second (a ``stat`` per message showed up in the bot's profile).
     """
     path = path or ALLOWLIST_PATH
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return frozenset()
-    return _load_official_codes(str(path), mtime)
+    now = time.monotonic()
+    seen = _official_codes_seen.get(path)
+    if seen is None or now - seen[0] >= _OFFICIAL_CODES_RECHECK_S:
+        try:
+            mtime: int | None = path.stat().st_mtime_ns
+        except OSError:
+            mtime = None
+        seen = _official_codes_seen[path] = (now, mtime)
+    return frozenset() if seen[1] is None else _load_official_codes(str(path), seen[1])
+
+
+_OFFICIAL_CODES_RECHECK_S = 1.0
+_official_codes_seen: dict[Path, tuple[float, int | None]] = {}
 
 
 @lru_cache(maxsize=8)

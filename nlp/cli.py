@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--seed", type=int, default=13)
     train.add_argument("--epochs", type=int, default=None, help="epochs over the cached states")
     train.add_argument("--max-length", type=int, default=None, help="tokens per message (incl. prefix)")
+    train.add_argument("--layers", type=int, default=None, help="E5 layers kept (of 12; fewer = faster)")
+    train.add_argument("--trainable-layers", type=int, default=None, help="top layers fine-tuned")
+    train.add_argument("--samples-per-epoch", type=int, default=None, help="class-balanced rows drawn per epoch")
     train.add_argument("--leave-out", default=None, metavar="SOURCE",
                        help="train without this source (to test generalisation on it)")
     train.add_argument("--fp32-frozen", action="store_true",
@@ -79,7 +82,9 @@ def _train(args: argparse.Namespace) -> int:
     if not args.data_dir.is_dir():
         print(f"fanzha train: data folder not found: {args.data_dir}", file=sys.stderr)
         return 1
-    overrides = {k: v for k, v in (("epochs", args.epochs), ("max_length", args.max_length)) if v is not None}
+    overrides = {k: v for k, v in (("epochs", args.epochs), ("max_length", args.max_length),
+                                   ("num_layers", args.layers), ("trainable_layers", args.trainable_layers),
+                                   ("samples_per_epoch", args.samples_per_epoch)) if v is not None}
     if args.fp32_frozen:
         overrides["quantize"] = False
     config = TrainConfig(seed=args.seed, leave_out=args.leave_out, **overrides)

@@ -60,8 +60,8 @@ def verdict_summary(verdict: Verdict, lang: str) -> dict[str, Any]:
 
 
 def _store_check(svc: Services, verdict: Verdict, lang: str) -> str:
-    svc.store.record_check(str(verdict.risk_level), verdict.category_key)
-    return svc.store.save_check(verdict_summary(verdict, lang), ttl=STORED_CHECK_TTL)
+    return svc.store.save_check(verdict_summary(verdict, lang), ttl=STORED_CHECK_TTL,
+                                count_as=(str(verdict.risk_level), verdict.category_key))
 
 
 async def run_check(svc: Services, checkable: Checkable) -> Verdict:

@@ -15,6 +15,7 @@ from nlp.classifier import (
     ModelNotFoundError,
     Prediction,
     build_model,
+    length_batches,
     read_model_spec,
 )
 
@@ -44,6 +45,20 @@ def test_padding_and_batch_size_do_not_change_results(tiny_base, labels):
     assert torch.allclose(one.sum(1), torch.ones(len(TEXTS)), atol=1e-5)
     # Not all the same: the outputs really depend on the text.
     assert not torch.allclose(one[0], one[1], atol=1e-4)
+
+
+def test_length_batches_group_similar_lengths_and_cover_every_item_once():
+    lengths = [120, 20, 22, 21, 118, 60, 19, 64, 23, 125]
+    batches = length_batches(lengths, batch_size=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= 3 for b in batches)
+    for batch in batches:  # padding (longest − own length) stays within a quarter of the batch's tokens
+        width = max(lengths[i] for i in batch)
+        assert sum(width - lengths[i] for i in batch) <= 0.25 * width * len(batch)
+    # The short SMS go together, never padded to a long chat log.
+    assert {1, 3, 6} in [set(b) for b in batches]
+    assert length_batches([], batch_size=4) == []
+    assert length_batches([5, 500], batch_size=4) == [[0], [1]]
 
 
 def test_results_come_back_in_input_order(tiny_base, labels):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -130,6 +130,16 @@ def test_stored_checks_have_short_ids_and_expire(store):
     old = store.save_check({"level": "low"}, ttl=timedelta(seconds=-1))
     assert store.get_check(old) is None
     assert store.purge_expired_checks() == 1
+
+
+def test_saving_a_check_can_count_it_in_the_same_transaction(store):
+    """The bot's one write per answer: the stored verdict for its buttons and today's tally together."""
+    check_id = store.save_check({"level": "high"}, count_as=("high", "phishing"))
+    store.save_check({"level": "low"}, count_as=("low", None))
+    assert store.get_check(check_id).verdict == {"level": "high"}
+    today = datetime.now(UTC).date()
+    stats = {(s.level, s.category): s.count for s in store.check_stats(today)}
+    assert stats == {("high", "phishing"): 1, ("low", ""): 1}
 
 
 def test_language_and_group_settings(store):
