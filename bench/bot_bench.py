@@ -38,6 +38,8 @@ from fakes.telegram_api import FakeTelegram, user  # noqa: E402
 TARGET_UPDATES_PER_SECOND = 50
 TARGET_P95_MS = 300
 REPLY_TIMEOUT_S = 60
+# Model settings taken from the caller's environment (the bot's environment is otherwise clean).
+PASSED_SETTINGS = ("FANZHA_MODEL_THREADS", "FANZHA_MODEL_PROCESS")
 NUMBERS = ("13800138000", "+86 170 1234 5678", "95588", "(0755) 8888 8888", "+855 12 345 678")
 
 
@@ -88,8 +90,9 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
     errors: list[str] = []
     lock = threading.Lock()
     with FakeTelegram() as fake, tempfile.TemporaryDirectory() as tmp:
+        passed = {k: v for k, v in os.environ.items() if k in PASSED_SETTINGS}
         bot = BotProcess(fake, Path(tmp), FANZHA_USE_MODEL="1" if use_model else "0",
-                         FANZHA_CHECKS_PER_MINUTE="100000", FANZHA_LOG_LEVEL="WARNING")
+                         FANZHA_CHECKS_PER_MINUTE="100000", FANZHA_LOG_LEVEL="WARNING", **passed)
         try:
             bot.wait_ready(timeout=300)
 

@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             csv_rows.append(f"1{prefix}{rng.randrange(10**8):08d},other,bench,")
         store.import_blocklist_csv("\n".join(csv_rows) + "\n", actor="bench")
         settings = Settings(FANZHA_USE_MODEL=not args.no_model)
-        checker = Checker.from_settings(settings, store) if settings.use_model else Checker(StoreLists(store))
+        checker = (Checker.from_settings(settings, store, model_process=False) if settings.use_model
+                   else Checker(StoreLists(store)))
         for _, text in texts[:50]:
             checker.check_text_sync(text)
         totals = {"numbers": 0.0, "store": 0.0, "rules": 0.0, "model": 0.0}

@@ -6,7 +6,7 @@ Everything the bot and the CLI say comes from here. Telegram-free: the adapter p
 Steps for a text: normalise (NFKC + Simplified, with a map back to the user's offsets) → numbers
 (facts, signals, blocklist/allowlist status) → links (lookalike/shortener) → rules (phrases, 断卡,
 impersonation) → model → ``bot.policy.decide``. CPU work runs in worker threads; model calls go
-through one thread (torch already uses both cores; parallel calls would only thrash) and are batched
+through one thread (in the bot, handing batches to the model's own process, ``nlp.process``) and are batched
 opportunistically: while one batch runs, the messages that arrive wait and go together in the next, so
 a burst of updates costs a few batched forward passes instead of one pass each, with no added delay when
 the bot is idle.
@@ -15,6 +15,7 @@ the bot is idle.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import time
 from collections.abc import Sequence
@@ -199,17 +200,30 @@ class Checker:
         self.last_times = StageTimes()
 
     @classmethod
-    def from_settings(cls, settings: Any, store: Any) -> Checker:
-        """Build over a ``bot.store.Store``, with the shipped classifier when ``settings.use_model``."""
+    def from_settings(cls, settings: Any, store: Any, *, model_process: bool | None = None) -> Checker:
+        """Build over a ``bot.store.Store``, with the shipped classifier when ``settings.use_model``.
+
+        ``model_process`` (default: ``settings.model_process``) loads the classifier in a child process
+        (``nlp.process``): the bot wants that, since its event loop would otherwise halve the model's speed
+        by holding the GIL; a one-shot CLI call does not.
+        """
         classifier = None
         if settings.use_model:
             from nlp.ensemble import load_shipped_classifier
 
-            classifier = load_shipped_classifier(settings.model_dir)
+            if settings.model_process if model_process is None else model_process:
+                from nlp.process import ProcessClassifier
+
+                classifier = ProcessClassifier(functools.partial(load_shipped_classifier, settings.model_dir))
+            else:
+                classifier = load_shipped_classifier(settings.model_dir)
         return cls(StoreLists(store), classifier)
 
     def close(self) -> None:
         self._model_thread.shutdown(wait=False, cancel_futures=True)
+        close = getattr(self.classifier, "close", None)
+        if close is not None:
+            close()
 
     # -- async API (the bot) ------------------------------------------------------------------------
     async def check_text(self, text: str, hints: CheckHints | None = None) -> Verdict:

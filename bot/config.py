@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     # "0" disables the transformer (rules + numbers only); used by fast tests.
     use_model: bool = Field(default=True, validation_alias="FANZHA_USE_MODEL")
+    # The bot runs the model in a child process (own GIL: twice the model throughput under load, see
+    # nlp/process.py); "0" keeps it in a thread of the bot's process (one process, less memory).
+    model_process: bool = Field(default=True, validation_alias="FANZHA_MODEL_PROCESS")
 
     # Reports and rate limits.
     report_threshold: int = Field(default=3, validation_alias="FANZHA_REPORT_THRESHOLD")

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_model:
         settings = settings.model_copy(update={"use_model": False})
     store = Store.open(settings.database_url)
-    checker = Checker.from_settings(settings, store)
+    checker = Checker.from_settings(settings, store, model_process=False)  # one check: no child process
     try:
         if args.number:
             verdict = checker.check_number_sync(text.strip())
