@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 
 from bot.verdict import RiskLevel
 
-# Chosen from the evaluation of the shipped classifier (transformer + TF-IDF peer, w = 0.5) on the held-out
-# real test rows: `fanzha evaluate --data-dir ../shared/data --ensemble-weight 0.5` → bench/results/eval/eval_seed13.md
+# Chosen from the evaluation of the shipped classifier (4-layer transformer + TF-IDF peer, w = 0.65) on the held-out
+# real test rows: `fanzha evaluate --data-dir ../shared/data --select-weight` → bench/results/eval/eval_seed13.md
 # (19,268 rows; 17,316 normal of which 7,694 personal NUS/LCCC).
-MODEL_HIGH = 0.90        # false positives: 0.04% of normal text, 0.00% of personal SMS/chat; fraud recall 0.973
-MODEL_SUSPICIOUS = 0.50  # false positives: 0.11% of normal text, 0.03% of personal SMS/chat; fraud recall 0.985
+MODEL_HIGH = 0.90        # false positives: 0.05% of normal text, 0.04% of personal SMS/chat; fraud recall 0.977
+MODEL_SUSPICIOUS = 0.50  # false positives: 0.09% of normal text, 0.06% of personal SMS/chat; fraud recall 0.985
 
 RISKY_NUMBER_SIGNALS = frozenset({"overseas", "spoof_format", "invalid", "unofficial_service_code", "premium"})
 RISKY_LINK_REASONS = frozenset({"shortener", "ip_address"})
