@@ -8,7 +8,7 @@ a fixed offered rate (sustained phase), then back to back (saturation). The bot 
 ``fanzha run`` (long polling) in a subprocess, on a fresh SQLite file, with its per-user check limit
 raised out of the way. Latency is from the moment an update is queued at the fake server to the moment
 the bot's ``sendMessage`` reaches it. A warm-up round is not counted. Everything runs on loopback and
-every wait is bounded. Writes bench/results/bot.md and bot.json.
+every wait is bounded. Writes bench/results/bot.md and bot.json (with ``--model off``: bot_no_model.*).
 
 Targets (issue 5): ≥ 50 updates/s sustained, p95 ≤ 300 ms, on 2 cores.
 """
@@ -145,6 +145,8 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
 
     return {
         "users": users, "offered_rate": rate, "model": "on" if use_model else "off",
+        "model_process": os.environ.get("FANZHA_MODEL_PROCESS", "1"),
+        "model_threads": os.environ.get("FANZHA_MODEL_THREADS", "1"),
         "sustained": summary(sustained, sustained_s), "saturation": summary(saturated, saturated_s),
         "burst_per_user": burst, "errors": len(errors), "error_examples": errors[:3], "bot_exit_code": rc,
         "cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
@@ -153,9 +155,14 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
     }
 
 
+def results_name(use_model: bool) -> str:
+    return "bot" if use_model else "bot_no_model"
+
+
 def write_results(result: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bot.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    name = results_name(result["model"] == "on")
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     sus, sat = result["sustained"], result["saturation"]
     ok_rate = sus["updates_per_second"] >= TARGET_UPDATES_PER_SECOND
     ok_p95 = sus["latency_ms"]["p95"] is not None and sus["latency_ms"]["p95"] <= TARGET_P95_MS
@@ -168,7 +175,9 @@ def write_results(result: dict) -> None:
         "",
         f"- machine: {result['cpu_count']} CPU cores ({result['machine']}), Python {result['python']}, "
         f"1-minute load average at the end: {result['load_average_1m']}",
-        f"- model: {result['model']}; {result['users']} simulated users",
+        f"- model: {result['model']}" + (f" (FANZHA_MODEL_PROCESS={result['model_process']}, "
+                                          f"FANZHA_MODEL_THREADS={result['model_threads']})"
+                                          if result["model"] == "on" else "") + f"; {result['users']} simulated users",
         "",
         "| phase | updates/s | p50 | p95 | p99 | target |",
         "|---|---|---|---|---|---|",
@@ -186,7 +195,7 @@ def write_results(result: dict) -> None:
         "sends every users/rate seconds and waits for the reply; in the saturation phase every user sends "
         "the next message as soon as the reply arrives, so latency there is queueing, not service time.",
     ]
-    (RESULTS / "bot.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     use_model = model_available() if args.model == "auto" else args.model == "on"
     result = run(args.users, args.rate, args.seconds, args.burst, use_model, args.data_dir, args.seed)
     write_results(result)
-    print((RESULTS / "bot.md").read_text(encoding="utf-8"))
+    print((RESULTS / f"{results_name(use_model)}.md").read_text(encoding="utf-8"))
     return 0 if result["errors"] == 0 and result["bot_exit_code"] == 0 else 1
 
 
