@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from cachetools import LRUCache
 
 from bot import phones
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
@@ -173,6 +176,12 @@ _ADVICE_BY_CATEGORY: dict[str, tuple[Advice, ...]] = {
 }
 
 
+MODEL_CACHE_SIZE = 4096
+"""Model answers kept per distinct normalised text (by SHA-256; the text itself is not kept). A scam wave
+sends one text to many people and many of them forward it: after the first, they are answered without a
+model pass (the model gives a text the same answer whatever batch it is in)."""
+
+
 @dataclass
 class StageTimes:
     """Seconds spent per stage of the last check (for the benchmark)."""
@@ -195,6 +204,7 @@ class Checker:
         self.classifier = classifier
         self._model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanzha-model")
         self._batcher = _OpportunisticBatcher(classifier, self._model_thread) if classifier is not None else None
+        self._model_answers: LRUCache[bytes, tuple[float, str | None]] = LRUCache(MODEL_CACHE_SIZE)
         self._officials_cache: tuple[float, list[OfficialNumber]] = (0.0, [])
         self._by_number: dict[str, OfficialNumber] = {}
         self.last_times = StageTimes()
@@ -231,8 +241,11 @@ class Checker:
         prepared = await asyncio.to_thread(self._prepare_text, text, hints or CheckHints())
         prediction = None
         if self._batcher is not None:
-            result = await self._batcher.predict(prepared.text)
-            prediction = (float(result.fraud_probability), result.category_key)
+            key = hashlib.sha256(prepared.text.encode("utf-8")).digest()
+            prediction = self._model_answers.get(key)
+            if prediction is None:
+                result = await self._batcher.predict(prepared.text)
+                prediction = self._model_answers[key] = (float(result.fraud_probability), result.category_key)
         return self._finish(prepared, prediction)
 
     async def check_number(self, raw: str) -> Verdict:

@@ -86,3 +86,22 @@ async def test_concurrent_checks_are_batched_and_agree_with_single_checks(checke
     for a, b in zip(single, together, strict=True):
         assert a.risk_level == b.risk_level
         assert a.fraud_probability == pytest.approx(b.fraud_probability, abs=0.02)
+
+
+async def test_a_forwarded_text_seen_before_is_answered_without_a_model_pass(checker, monkeypatch):
+    """A scam wave: many people forward the same SMS; the model runs once for it, and the answer is the same."""
+    calls: list[int] = []
+    predict = checker.classifier.predict
+
+    def counting(texts):
+        calls.append(len(texts))
+        return predict(texts)
+
+    monkeypatch.setattr(checker.classifier, "predict", counting)
+    text = "【工商银行】您的账户存在异常已被冻结，请立即登录 icbc-vip.cc 验证身份解冻。"
+    first = await checker.check_text(text)
+    again = await checker.check_text(text)
+    other = await checker.check_text("晚上一起吃火锅吗？我请客")
+    assert sum(calls) == 2
+    assert again.fraud_probability == first.fraud_probability and again.risk_level == first.risk_level
+    assert other.risk_level == RiskLevel.LOW
