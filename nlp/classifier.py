@@ -134,18 +134,14 @@ class BatchEncoder:
             pad_id, pad_token = tokenizer.pad_token_id, tokenizer.pad_token
         if pad_id is None or pad_token is None:
             raise ValueError("the tokenizer needs a pad token")
-        self._tok.no_padding()
+        self._tok.no_padding()  # padding is ``pad``'s job, so callers can group texts by length first
         self._tok.enable_truncation(max_length=max_length)
-        self._tok.enable_padding(pad_id=pad_id, pad_token=pad_token)
         self.max_length = max_length
         self.prefix = prefix
         self.pad_id = pad_id
 
     def __call__(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        encodings = self._tok.encode_batch([self.prefix + t for t in texts])
-        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
-        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
-        return ids, mask
+        return self.pad(self.token_ids(texts))
 
     def lengths(self, texts: Sequence[str]) -> list[int]:
         """Token counts after truncation (incl. specials), without padding."""
@@ -153,8 +149,7 @@ class BatchEncoder:
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text after truncation (incl. specials), without padding."""
-        encodings = self._tok.encode_batch([self.prefix + t for t in texts])
-        return [e.ids[: sum(e.attention_mask)] for e in encodings]
+        return [e.ids for e in self._tok.encode_batch([self.prefix + t for t in texts])]
 
     def pad(self, rows: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         """(ids, attention mask) for unpadded id lists, padded to the longest."""
