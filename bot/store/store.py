@@ -42,7 +42,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, case, create_engine, event, func, insert, or_, select, text, update
+from sqlalchemy import Date, Engine, bindparam, case, create_engine, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -290,6 +290,15 @@ def _bulk_insert(session: Session, table: Any, columns: Sequence[str], rows: Ite
 
 
 # --- the store -----------------------------------------------------------------------------------------
+
+
+_COUNT_CHECK = text(
+    "INSERT INTO check_stats (day, level, category, count) VALUES (:day, :level, :category, 1) "
+    "ON CONFLICT (day, level, category) DO UPDATE SET count = check_stats.count + 1"
+).bindparams(bindparam("day", type_=Date()))
+"""Count one check: the same SQL on SQLite and PostgreSQL. Written out because SQLAlchemy's dialect upserts
+(``on_conflict_do_update``) have no cache key and were compiled anew for every answer, about 8% of the bot's
+CPU under load; a ``text`` statement is compiled once."""
 
 
 class Store:
@@ -1067,8 +1076,7 @@ class Store:
 
     def _count_check(self, session: Session, level: str, category: str | None, day: date | None = None) -> None:
         day = day or datetime.now(UTC).date()
-        self._upsert(session, CheckStat, {"day": day, "level": level, "category": category or "", "count": 1},
-                     ("day", "level", "category"), {"count": CheckStat.count + 1})
+        session.execute(_COUNT_CHECK, {"day": day, "level": level, "category": category or ""})
 
     def check_stats(self, since: date) -> list[CheckStat]:
         with self._read() as session:
@@ -1089,9 +1097,11 @@ class Store:
         with self._write() as session:
             if count_as is not None:
                 self._count_check(session, *count_as)
-            # A Core insert: the ORM's unit of work cost more CPU than the write itself (one per bot answer).
-            session.execute(insert(StoredCheck).values(id=check_id, verdict=verdict, text=text, user_hash=user_hash,
-                                                       created_at=now, expires_at=now + ttl))
+            # A Core insert into the table (not the ORM class, whose bulk-insert path costs more CPU than the
+            # write itself): one per bot answer.
+            session.execute(insert(StoredCheck.__table__), {
+                "id": check_id, "verdict": verdict, "text": text, "user_hash": user_hash,
+                "created_at": now, "expires_at": now + ttl})
         return check_id
 
     def get_check(self, check_id: str) -> StoredCheck | None:
