@@ -224,9 +224,10 @@ class Checker:
             if settings.model_process if model_process is None else model_process:
                 from nlp.process import ProcessClassifier
 
-                classifier = ProcessClassifier(functools.partial(load_shipped_classifier, settings.model_dir))
+                classifier = ProcessClassifier(functools.partial(
+                    load_shipped_classifier, settings.model_dir, dtype=settings.model_dtype))
             else:
-                classifier = load_shipped_classifier(settings.model_dir)
+                classifier = load_shipped_classifier(settings.model_dir, dtype=settings.model_dtype)
         return cls(StoreLists(store), classifier)
 
     def close(self) -> None:

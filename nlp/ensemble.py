@@ -298,7 +298,7 @@ def load_shipped_classifier(model_dir: Path | str | None = None, base_dir: Path 
                             **kwargs: Any) -> FraudClassifier | EnsembleClassifier:
     """The ensemble when ``<model_dir>/peer/`` holds the peer and ``ensemble.json``, else the transformer alone.
 
-    ``kwargs`` go to ``FraudClassifier.from_pretrained`` (batch_size, quantize, num_threads, device).
+    ``kwargs`` go to ``FraudClassifier.from_pretrained`` (batch_size, quantize, num_threads, device, dtype).
     Raises ``nlp.classifier.ModelNotFoundError`` if the transformer or a present peer cannot be read.
     """
     from nlp.classifier import WEIGHTS_FILE, FraudClassifier, ModelNotFoundError, default_model_dir

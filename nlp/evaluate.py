@@ -354,6 +354,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline-dir", type=Path, default=None,
                    help="implies --vocab-baseline: load it from here if it matches seed/leave-out, else train and "
                         "save it here")
+    p.add_argument("--dtype", choices=("auto", "float32", "bfloat16"), default="auto",
+                   help="the transformer's encoder dtype (auto: bfloat16 on CPUs with native bfloat16, as the bot)")
     p.add_argument("--no-transformer", action="store_true", help="evaluate the TF-IDF peer(s) alone")
     p.set_defaults(func=_run)
 
@@ -404,13 +406,16 @@ def _peer(splits: Splits, folder: Path, notes: list[str]):
     return peer
 
 
-def _transformer(model_dir: Path | None, splits: Splits, notes: list[str], base_dir: Path | None = None):
+def _transformer(model_dir: Path | None, splits: Splits, notes: list[str], base_dir: Path | None = None,
+                 dtype: str = "auto"):
     """The ``FraudClassifier`` (or None, with a note saying why)."""
     try:
-        from nlp.classifier import FraudClassifier, default_model_dir
+        from nlp.classifier import FraudClassifier, default_model_dir, inference_dtype
 
         folder = model_dir or default_model_dir()
-        classifier = FraudClassifier.from_pretrained(folder, base_dir)
+        classifier = FraudClassifier.from_pretrained(folder, base_dir, dtype=dtype)
+        notes.append(f"transformer encoder dtype: {str(inference_dtype(dtype)).removeprefix('torch.')} "
+                     f"(--dtype {dtype})")
     except Exception as exc:  # any failure to load: report the peer alone and say why
         notes.append(f"transformer NOT evaluated: could not load it ({type(exc).__name__}: {exc})")
         return None
@@ -518,6 +523,8 @@ def _command(args: argparse.Namespace) -> str:
                         ("--peer-dir", args.peer_dir), ("--baseline-dir", args.baseline_dir), ("--out", args.out)):
         if value is not None:
             parts.append(f"{flag} {value}")
+    if args.dtype != "auto":
+        parts.append(f"--dtype {args.dtype}")
     if args.ensemble_weight is not None:
         parts.append(f"--ensemble-weight {args.ensemble_weight} --ensemble-method {args.ensemble_method}")
     for flag, on in (("--select-weight", args.select_weight), ("--vocab-baseline", args.vocab_baseline),
@@ -549,7 +556,7 @@ def _run(args: argparse.Namespace) -> int:
     ensemble_record = None
     transformer = None
     if not args.no_transformer:
-        transformer = _transformer(args.model_dir, splits, notes, args.base_dir)
+        transformer = _transformer(args.model_dir, splits, notes, args.base_dir, args.dtype)
     else:
         notes.append("transformer not evaluated (--no-transformer)")
     if transformer is not None:

@@ -15,6 +15,7 @@ from nlp.classifier import (
     ModelNotFoundError,
     Prediction,
     build_model,
+    inference_dtype,
     length_batches,
     read_model_spec,
 )
@@ -176,6 +177,36 @@ def test_int8_only_where_training_quantised(tiny_base, labels):
 def test_prediction_is_a_small_dataclass():
     fields = [f.name for f in dataclasses.fields(Prediction)]
     assert fields == ["label", "category_key", "category", "fraud_probability", "scores"]
+
+
+def test_dtype_choice(monkeypatch):
+    """``auto`` takes bfloat16 only where the CPU multiplies it natively; a wrong name is refused by name."""
+    import nlp.classifier as classifier_module
+
+    assert inference_dtype("float32") is torch.float32
+    assert inference_dtype("bfloat16") is torch.bfloat16
+    monkeypatch.setattr(classifier_module, "native_bf16", lambda: False)
+    assert inference_dtype("auto") is torch.float32
+    monkeypatch.setattr(classifier_module, "native_bf16", lambda: True)
+    assert inference_dtype("auto") is torch.bfloat16
+    with pytest.raises(ValueError, match="float16"):
+        inference_dtype("float16")
+
+
+@pytest.mark.slow
+def test_shipped_model_same_verdicts_in_bfloat16():
+    """The bfloat16 encoder (the default on CPUs with native bfloat16) gives the float32 model's answers:
+    the same class and fraud probabilities within 0.03, with the pooling and head kept in float32."""
+    fp32 = FraudClassifier.from_pretrained(dtype="float32")
+    bf16 = FraudClassifier.from_pretrained(dtype="bfloat16")
+    assert bf16.model.bert.encoder.layer[0].output.dense.weight.dtype is torch.bfloat16
+    assert bf16.model.classifier.weight.dtype is torch.float32
+    texts = [*TEXTS, "【中国移动】您的话费积分即将清零，请登录 http://10086-jf.top 兑换现金礼包",
+             "亲，您在我店购买的商品有质量问题，我们将为您办理退款，请加客服QQ 123456",
+             "你好，我是你领导，明天上午来我办公室一趟，先帮我转两万给一个朋友", "周末一起吃火锅吗"]
+    for a, b in zip(fp32.predict(texts), bf16.predict(texts), strict=True):
+        assert a.label == b.label and a.category_key == b.category_key, (a, b)
+        assert abs(a.fraud_probability - b.fraud_probability) < 0.03, (a, b)
 
 
 @pytest.mark.slow
