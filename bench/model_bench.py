@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.machine import cpu_name
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -60,10 +62,12 @@ def measure(model: str, messages_file: Path, singles: int, batch_size: int) -> d
     texts = [json.loads(line)["text"] for line in messages_file.read_text(encoding="utf-8").splitlines()]
     rss_before = _rss_mb()[0]
     t0 = time.perf_counter()
-    if model == "transformer":
+    if model.startswith("transformer"):  # "transformer" (dtype auto, as the bot) or "transformer-float32"
         from nlp.classifier import FraudClassifier
 
-        clf = FraudClassifier.from_pretrained(batch_size=batch_size)
+        dtype = model.partition("-")[2] or "auto"
+        clf = FraudClassifier.from_pretrained(batch_size=batch_size, dtype=dtype)
+        dtype = str(next(clf.model.bert.parameters()).dtype).removeprefix("torch.")
         predict = clf.predict
         import torch
 
@@ -73,7 +77,7 @@ def measure(model: str, messages_file: Path, singles: int, batch_size: int) -> d
 
         baseline = BaselineModel.load(BASELINE_DIR)
         predict = baseline.predict
-        threads = 1
+        threads, dtype = 1, "float64"
     load_s = time.perf_counter() - t0
     predict(texts[:64])  # warm-up
     t0 = time.perf_counter()
@@ -85,7 +89,7 @@ def measure(model: str, messages_file: Path, singles: int, batch_size: int) -> d
         predict([text])
         latencies.append((time.perf_counter() - t) * 1000)
     rss, peak = _rss_mb()
-    return {"model": model, "threads": threads, "load_seconds": round(load_s, 2),
+    return {"model": model, "dtype": dtype, "threads": threads, "load_seconds": round(load_s, 2),
             "messages": len(texts), "batch_size": batch_size, "batch_msg_per_s": round(len(texts) / batch_s, 1),
             "singles": len(latencies), "p50_ms": round(_percentile(latencies, 50), 2),
             "p99_ms": round(_percentile(latencies, 99), 2), "mean_ms": round(statistics.fmean(latencies), 2),
@@ -177,11 +181,14 @@ def _write(results: dict) -> None:
         "",
         f"Messages: {results['message_source']}; median {results['median_chars']} characters.",
         "",
-        "| model | batch msg/s | single p50 ms | single p99 ms | RSS MB | peak RSS MB | load s | threads |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"CPU: {results.get('cpu', 'not recorded')}.",
+        "",
+        "| model | dtype | batch msg/s | single p50 ms | single p99 ms | RSS MB | peak RSS MB | load s | threads |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results["models"]:
-        lines.append(f"| {r['model']} | {r['batch_msg_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['rss_mb']} | "
+        lines.append(f"| {r['model']} | {r.get('dtype', '')} | {r['batch_msg_per_s']} | {r['p50_ms']} | "
+                     f"{r['p99_ms']} | {r['rss_mb']} | "
                      f"{r['peak_rss_mb']} | {r['load_seconds']} | {r['threads']} |")
     lines += ["", f"Targets: ≥ {TARGET_MSG_PER_S:.0f} msg/s batch and p50 ≤ {TARGET_P50_MS:.0f} ms single, "
               "for the transformer."]
@@ -200,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--models", default="transformer,tfidf")
+    parser.add_argument("--models", default="transformer,transformer-float32,tfidf",
+                        help="transformer (encoder dtype auto, as the bot), transformer-float32, "
+                             "transformer-bfloat16, tfidf")
     parser.add_argument("--layer-sweep", action="store_true", help="only the encoder depth × int8 speed table")
     parser.add_argument("--_worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_messages-file", type=Path, default=None, help=argparse.SUPPRESS)
@@ -241,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             print(json.dumps(results[-1]), file=sys.stderr)
-    out = {"cpu_count": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
+    out = {"cpu_count": os.cpu_count(), "machine": platform.machine(), "cpu": cpu_name(),
+           "python": platform.python_version(),
            "load_average_start": load_start, "messages": len(texts), "singles": min(args.singles, len(texts)),
            "message_source": source, "median_chars": int(statistics.median(len(t) for t in texts)),
            "models": results, "notes": notes}

@@ -78,3 +78,16 @@ def test_log_redaction_masks_numbers_ids_and_token_digits() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "call %s", ("13800138000",), None)
     RedactingFilter().filter(record)
     assert record.getMessage() == "call 13****"
+
+
+async def test_listeners_see_every_recorded_call_including_faults(fake: FakeTelegram, ptb: Bot) -> None:
+    """The benchmark's simulated users learn of their replies from a listener, not by waking on each call."""
+    seen: list[tuple[str, object, str | None]] = []
+    fake.add_listener(lambda call: seen.append((call.method, call.params.get("chat_id"), call.fault)))
+    fake.fail_next("sendMessage", "5xx", status=503)
+    with pytest.raises(Exception, match="Internal Server Error"):
+        await ptb.send_message(5, "first")
+    await ptb.send_message(5, "second")
+    await ptb.get_me()
+    assert [(m, c) for m, c, _ in seen] == [("sendMessage", 5), ("sendMessage", 5), ("getMe", None)]
+    assert seen[0][2] is not None and seen[1][2] is None
