@@ -9,6 +9,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cachetools import TTLCache
+
 from bot.store import keyed_hash
 from bot.telegram.ratelimit import CheckRateLimiter
 
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 SERVICES_KEY = "services"
 LANGUAGE_CACHE_SIZE = 100_000
+LANGUAGE_CACHE_SECONDS = 60.0
+"""How long a /lang choice is trusted from memory. Behind a load balancer (webhook mode, several instances)
+another instance may take the next choice; it reaches this one within this time."""
 
 
 @dataclass
@@ -31,8 +36,9 @@ class Services:
     limiter: CheckRateLimiter
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     # Stored /lang choices by user hash (None: no choice), so a check does not wait for a database read.
-    # This process is the only writer of its users' choices, so the cache cannot go stale.
-    languages: dict[str, str | None] = field(default_factory=dict)
+    # Least recently used entries go first when full; entries expire (LANGUAGE_CACHE_SECONDS).
+    languages: TTLCache[str, str | None] = field(
+        default_factory=lambda: TTLCache(LANGUAGE_CACHE_SIZE, LANGUAGE_CACHE_SECONDS))
 
     def user_hash(self, user_id: int) -> str:
         """The keyed hash that stands for a Telegram user in the database (never the id itself)."""
@@ -41,11 +47,11 @@ class Services:
     async def stored_language(self, user_id: int) -> str | None:
         """The user's /lang choice, from the cache or (once per user) the database."""
         key = self.user_hash(user_id)
-        if key not in self.languages:
-            if len(self.languages) >= LANGUAGE_CACHE_SIZE:
-                self.languages.clear()
-            self.languages[key] = await asyncio.to_thread(self.store.get_language, key)
-        return self.languages[key]
+        try:
+            return self.languages[key]
+        except KeyError:
+            language = self.languages[key] = await asyncio.to_thread(self.store.get_language, key)
+            return language
 
     async def set_language(self, user_id: int, language: str) -> None:
         key = self.user_hash(user_id)
