@@ -47,6 +47,7 @@ class BotProcess:
         self.workdir = workdir
         self.log_path = workdir / "bot.log"
         self.db_path = workdir / "fanzha.db"
+        self.database_url = env.get("FANZHA_DATABASE_URL", f"sqlite:///{self.db_path}")
         workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
         self.mark = fake.mark()  # calls from here on are this process's

@@ -1,4 +1,5 @@
-"""Moderation end to end: the real ``fanzha run`` process against the fake Bot API, over a SQLite file.
+"""Moderation end to end: the real ``fanzha run`` process against the fake Bot API, over a SQLite file and
+over a PostgreSQL database (the multi-instance deployment), the whole module once on each.
 
 Every moderator command is tried by a moderator and by an ordinary user (refused with a clear reply);
 the CSV preview/confirm flow with a bad file (nothing changes) and a good one; the report threshold with
@@ -9,16 +10,19 @@ user with a Chinese Telegram app reads.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from e2e_harness import BotProcess
 from fakes.telegram_api import Call, FakeTelegram, entity, user
+from pgdb import new_pg_database
 
 from bot.locales import t
 from bot.store import Store, keyed_hash
@@ -35,16 +39,25 @@ ZH = "zh-Hans"
 _ids = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def bot(polling_bot: BotProcess) -> BotProcess:
-    """The bot with MODERATOR made a moderator by the admin (the first thing an admin does)."""
-    reply = say(polling_bot, ADMIN, f"/mod add {MODERATOR['id']}")
-    assert reply.text == t(ZH, "mod.mod.added", id=MODERATOR["id"])
-    return polling_bot
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bot(request: pytest.FixtureRequest, fake: FakeTelegram,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    """``fanzha run`` on a new database, with MODERATOR made a moderator by the admin (the first thing an
+    admin does)."""
+    workdir = tmp_path_factory.mktemp("bot")
+    with contextlib.ExitStack() as stack:
+        url = (f"sqlite:///{workdir / 'fanzha.db'}" if request.param == "sqlite"
+               else stack.enter_context(new_pg_database()))
+        process = BotProcess(fake, workdir, FANZHA_DATABASE_URL=url, **BOT_ENV)
+        stack.callback(process.stop)
+        process.wait_ready()
+        reply = say(process, ADMIN, f"/mod add {MODERATOR['id']}")
+        assert reply.text == t(ZH, "mod.mod.added", id=MODERATOR["id"])
+        yield process
 
 
 def store_of(bot: BotProcess) -> Store:
-    return Store.open(f"sqlite:///{bot.db_path}", allowlist_seed=None)
+    return Store.open(bot.database_url, allowlist_seed=None)
 
 
 def say(bot: BotProcess, person: dict[str, Any], text: str | None = None, **fields: Any) -> Call:
