@@ -114,6 +114,7 @@ class ReportResult:
     stored: int = 0                       # rows written
     limit: int = 0                        # reports allowed per hour (for the refusal's wording)
     queued_numbers: tuple[str, ...] = ()  # numbers that are in the review queue after this report
+    newly_queued: tuple[str, ...] = ()    # of those, the ones this report brought in (moderators are told)
 
 
 @dataclass
@@ -308,12 +309,22 @@ class Moderation:
         if self.reports_in_window(reporter) >= self.reports_per_hour:
             return ReportResult(ReportStatus.RATE_LIMITED, limit=self.reports_per_hour)
         text = reported if keep_text and reported.strip() else None
+        before = self._queued_numbers()
         for key in todo:
             self.store.add_report(reporter, number_key=key, text=text, text_fingerprint=fingerprint,
                                   verdict=verdict_facts)
-        ready = {item.ref for item in self.queue(include_appeals=False) if item.kind == "number"}
+        ready = self._queued_numbers()
         return ReportResult(ReportStatus.STORED, stored=len(todo), limit=self.reports_per_hour,
-                            queued_numbers=tuple(k for k in keys if k in ready))
+                            queued_numbers=tuple(k for k in keys if k in ready),
+                            newly_queued=tuple(k for k in keys if k in ready and k not in before))
+
+    def _queued_numbers(self) -> set[str]:
+        return {item.ref for item in self.queue(include_appeals=False) if item.kind == "number"}
+
+    def notified_ids(self) -> list[int]:
+        """Who is told of new queue items: admins and moderators (Telegram user ids), admins first."""
+        ids = sorted(self.admin_ids)
+        return ids + [m.telegram_user_id for m in self.store.list_moderators() if m.telegram_user_id not in ids]
 
     # --- the queue --------------------------------------------------------------------------------------
 

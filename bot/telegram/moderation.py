@@ -630,6 +630,31 @@ async def queue_command(update: Update, context: Context, service: Moderation, l
     await _send_next_item(context, update.effective_chat.id, service, lang)
 
 
+async def notify_moderators(context: Context, key: str, **values: Any) -> int:
+    """Tell every admin and moderator of a new queue item, each in their /lang language (default zh-Hans).
+
+    Why: without it the queue only moves when someone thinks to send /queue. Returns how many were reached;
+    one who never opened a chat with the bot, or blocked it, is skipped with a log line.
+    """
+    svc = services(context)
+    ids = await asyncio.to_thread(moderation_service(context).notified_ids)
+    reached = 0
+    for chat_id in ids:
+        lang = await svc.stored_language(chat_id) or "zh-Hans"
+        try:
+            await send_text(context, chat_id, t(lang, key, **values))
+        except (BadRequest, Forbidden) as exc:
+            log.info("moderator chat not reachable for %s: %s", key, type(exc).__name__)
+        else:
+            reached += 1
+    return reached
+
+
+def notify_in_background(context: Context, key: str, **values: Any) -> None:
+    """``notify_moderators`` without making the user who caused it wait (errors reach the error handler)."""
+    context.application.create_task(notify_moderators(context, key, **values), name=f"notify {key}")
+
+
 async def _tell_appellant(context: Context, appeal: Any) -> None:
     svc = services(context)
     stored = await asyncio.to_thread(svc.store.get_language, svc.user_hash(appeal.appellant_chat_id))
@@ -945,6 +970,7 @@ async def on_appeal_reason(update: Update, context: Context) -> None:
         await _reply(update, context, t(lang, "mod.appeal.pending", number=_num(state.proof.number_key)))
         return
     await _reply(update, context, t(lang, "mod.appeal.submitted", id=appeal.id))
+    notify_in_background(context, "mod.notify.appeal", id=appeal.id, number=_num(appeal.number_key))
 
 
 # ── registration ────────────────────────────────────────────────────────────────────────────────────

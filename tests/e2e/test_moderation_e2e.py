@@ -325,7 +325,12 @@ def test_a_number_reaches_the_queue_only_with_three_distinct_reporters(bot):
     assert report(bot, first, scam) == t(ZH, "mod.report.duplicate")  # the same person again adds nothing
     assert report(bot, user(4002), scam, with_text=False) == t(ZH, "report.done")
     assert say(bot, MODERATOR, "/queue").text == t(ZH, "mod.queue.empty")
+    mark = bot.fake.mark()
     assert report(bot, user(4003), scam) == t(ZH, "report.done_with_text")
+    # The third reporter brings the number into the queue: the admin and the moderator are told.
+    told = t(ZH, "mod.notify.report", number="+86 137 6666 7777")
+    for person in (ADMIN, MODERATOR):
+        assert bot.fake.wait_for("sendMessage", since=mark, chat_id=person["id"]).text == told
     assert "⛔ 在黑名单上" not in say(bot, PERSON, "13766667777").text  # reports alone block nothing
 
     item = say(bot, MODERATOR, "/queue")
@@ -408,8 +413,13 @@ def test_an_appeal_needs_the_senders_own_contact_and_the_outcome_reaches_them(bo
     assert asked.text == t(ZH, "mod.appeal.ask_reason", number="+86 135 1111 2222")
     bot.fake.assert_silent("sendMessage", since=asked.index + 1, within=1.0, chat_id=5000)  # no number check
     assert len(bot.fake.calls_of("sendMessage", since=mark, chat_id=5000)) == 1
+    mark = bot.fake.mark()
     submitted = say(bot, owner, "这是我的私人号码，从来没有发过贷款广告")
     assert submitted.text.startswith("✅ 申诉 #")
+    appeal_id = int(submitted.text.split("#")[1].split()[0])
+    for person in (ADMIN, MODERATOR):  # told of the appeal
+        assert bot.fake.wait_for("sendMessage", since=mark, chat_id=person["id"]).text == t(
+            ZH, "mod.notify.appeal", id=appeal_id, number="+86 135 1111 2222")
 
     item = say(bot, MODERATOR, "/queue")
     assert "🙋" in item.text and "从来没有发过贷款广告" in item.text and "贷款广告" in item.text

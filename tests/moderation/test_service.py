@@ -56,8 +56,12 @@ def test_a_number_reaches_the_queue_only_with_k_distinct_reporters(moderation, s
     assert moderation.queue() == []
     third = report(moderation, 3)
     assert third.status == ReportStatus.STORED and third.queued_numbers == (NUMBER,)
+    assert third.newly_queued == (NUMBER,)  # moderators are told of it now ...
+    fourth = report(moderation, 4)
+    assert fourth.queued_numbers == (NUMBER,) and fourth.newly_queued == ()  # ... and only once
+    assert moderation.notified_ids() == [ADMIN, MODERATOR]
     [item] = moderation.queue()
-    assert (item.kind, item.ref, item.reporters, item.report_count) == ("number", NUMBER, 3, 3)
+    assert (item.kind, item.ref, item.reporters, item.report_count) == ("number", NUMBER, 4, 4)
     assert item.suggested_category == "impersonate_police"
     # Reports never block anything by themselves.
     assert store.lookup(NUMBER) is None and store.get_blocklist(NUMBER) is None
