@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     report_threshold: int = Field(default=3, validation_alias="FANZHA_REPORT_THRESHOLD")
     reports_per_hour: int = Field(default=10, validation_alias="FANZHA_REPORTS_PER_HOUR")
     checks_per_minute: int = Field(default=20, validation_alias="FANZHA_CHECKS_PER_MINUTE")
+    # Where the per-user check counts live (a ``limits`` storage URI): memory:// for one instance,
+    # redis://host:6379/0 to share them between instances.
+    rate_limit_storage: str = Field(default="memory://", validation_alias="FANZHA_RATE_LIMIT_STORAGE")
 
     # Webhook mode.
     webhook_secret: str | None = Field(default=None, validation_alias="FANZHA_WEBHOOK_SECRET")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 from typing import Any
@@ -135,17 +136,20 @@ def register_handlers(application: Application) -> None:
 async def start_services(application: Application) -> None:
     """post_init: open the store, build the checker (the model loads in a thread), publish commands."""
     from bot.check import Checker
-    from bot.store import Store
+    from bot.store import Store, keyed_hash
 
     settings: Settings = application.bot_data[SETTINGS_KEY]
     store = await asyncio.to_thread(Store.open, settings.database_url)
     try:
+        # Before the model loads, so a wrong Redis address fails in a second, not after the model.
+        limiter = await asyncio.to_thread(CheckRateLimiter.from_uri, settings.checks_per_minute,
+                                          settings.rate_limit_storage,
+                                          key=functools.partial(keyed_hash, secret=settings.secret))
         checker = await asyncio.to_thread(Checker.from_settings, settings, store)
     except Exception:
         store.close()
         raise
-    svc = Services(settings=settings, store=store, checker=checker,
-                   limiter=CheckRateLimiter(settings.checks_per_minute))
+    svc = Services(settings=settings, store=store, checker=checker, limiter=limiter)
     application.bot_data[SERVICES_KEY] = svc
     svc.background.append(asyncio.create_task(_purge_expired_checks(svc)))
     await _publish_commands(application)

@@ -1,0 +1,122 @@
+"""Two ``fanzha run --webhook`` processes behind one address, as a multi-instance deployment runs them: one
+PostgreSQL database, one Redis for the per-user check limit. Telegram may deliver a user's updates to either
+instance, so the user must not be able to tell which one answered."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from e2e_harness import BotProcess, free_port
+from fakes.telegram_api import Call, FakeTelegram, entity, user
+from pgdb import new_pg_database
+
+from bot.locales import t
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+SECRET_TOKEN = "instances-secret-token"
+PUBLIC_URL = "https://fanzha.example.org/telegram/hook"  # the load balancer's address, registered by both
+BLAND = "晚上一起吃饭吗？我六点下班"
+SCAM = "您好，我是公安局的，您的账户涉嫌洗钱，请把钱转到安全账户，并告诉我验证码，联系 17012345678"
+LIMIT = 4
+
+
+class Instance:
+    def __init__(self, process: BotProcess, port: int) -> None:
+        self.process, self.url = process, f"http://127.0.0.1:{port}/telegram/hook"
+
+    def post(self, body: dict[str, Any]) -> None:
+        update = self.process.fake.make_update(body)
+        assert FakeTelegram.post_webhook(self.url, update, SECRET_TOKEN) == 200
+
+
+@pytest.fixture(scope="module")
+def instances(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Instance, Instance]]:
+    env = {"FANZHA_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/0", "FANZHA_CHECKS_PER_MINUTE": str(LIMIT),
+           # A fresh secret: this run's users hash to keys no earlier run has counted in Redis.
+           "FANZHA_SECRET": f"instances-{uuid.uuid4().hex}"}
+    with new_pg_database() as database_url:
+        started: list[Instance] = []
+        try:
+            for name in ("a", "b"):
+                port = free_port()
+                process = BotProcess(fake, tmp_path_factory.mktemp(f"instance-{name}"),
+                                     ("--webhook", "--listen", "127.0.0.1", "--port", str(port), "--url", PUBLIC_URL,
+                                      "--secret-token", SECRET_TOKEN), FANZHA_DATABASE_URL=database_url, **env)
+                started.append(Instance(process, port))
+                process.wait_ready("setWebhook")
+                _wait_listening(port)
+            yield started[0], started[1]
+        finally:
+            for instance in started:
+                instance.process.stop()
+
+
+def _wait_listening(port: int, timeout: float = 30.0) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+def send(instance: Instance, person: dict[str, Any], text: str) -> Call:
+    fake = instance.process.fake
+    mark = fake.mark()
+    commands = [entity(text, text, "bot_command")] if text.startswith("/") else []
+    instance.post({"message": fake.message(person, text, entities=commands)})
+    return fake.wait_for("sendMessage", since=mark, timeout=20, chat_id=person["id"])
+
+
+def tap(instance: Instance, person: dict[str, Any], bot_message: dict[str, Any], data: str) -> int:
+    fake = instance.process.fake
+    current = fake.sent_message(bot_message["chat"]["id"], bot_message["message_id"])
+    mark = fake.mark()
+    instance.post({"callback_query": {"id": uuid.uuid4().hex[:12], "from": person, "message": current,
+                                      "chat_instance": "ci-instances", "data": data}})
+    return mark
+
+
+def button_data(message: dict[str, Any], label: str) -> str:
+    return next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"] == label)
+
+
+def test_both_instances_register_the_public_address(instances: tuple[Instance, Instance]) -> None:
+    a, _b = instances
+    registered = [c.params["url"] for c in a.process.fake.calls_of("setWebhook")]
+    assert registered[-2:] == [PUBLIC_URL, PUBLIC_URL]
+
+
+def test_the_check_limit_counts_across_instances(instances: tuple[Instance, Instance]) -> None:
+    a, b = instances
+    person = user(7101)
+    for instance in (a, b, a, b):
+        assert send(instance, person, BLAND).text.startswith("🟢")
+    assert send(a, person, BLAND).text == t("zh-Hans", "rate_limited", limit=LIMIT)
+
+
+def test_a_button_under_one_instances_verdict_works_on_the_other(instances: tuple[Instance, Instance]) -> None:
+    a, b = instances
+    person = user(7102)
+    verdict = send(a, person, SCAM).result
+    mark = tap(b, person, verdict, button_data(verdict, "📋 详情"))
+    edit = b.process.fake.wait_for("editMessageText", since=mark, timeout=20)
+    assert "安全账户" in edit.text and edit.params["message_id"] == verdict["message_id"]
+
+
+def test_a_language_chosen_on_one_instance_is_used_by_the_other(instances: tuple[Instance, Instance]) -> None:
+    a, b = instances
+    person = user(7103)
+    prompt = send(a, person, "/lang").result
+    mark = tap(a, person, prompt, button_data(prompt, "English"))
+    a.process.fake.wait_for("answerCallbackQuery", since=mark, timeout=20)
+    assert send(b, person, BLAND).text.startswith(t("en", "level.low"))
