@@ -5,11 +5,12 @@ first use. See ``bot.store.store`` for the design and ``bot.store.csvfiles`` for
 """
 
 from bot.store.csvfiles import CsvError, LineError, format_expiry, parse_expiry
-from bot.store.store import Change, ImportPreview, ImportResult, NotFound, Store, keyed_hash
+from bot.store.store import Change, Flow, ImportPreview, ImportResult, NotFound, Store, keyed_hash
 
 __all__ = [
     "Change",
     "CsvError",
+    "Flow",
     "ImportPreview",
     "ImportResult",
     "LineError",

@@ -31,6 +31,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -336,6 +337,20 @@ class StoredCheck(Base):
     text: Mapped[str | None] = mapped_column(Text, default=None)  # only if the user consented
     user_hash: Mapped[str | None] = mapped_column(String(HASH_LEN), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PendingFlow(Base):
+    """A conversation waiting for the user's next step: an appeal between its steps, or a CSV import waiting
+    for its confirm button. Kept in the database, not in the process, so it survives a restart and any
+    instance behind a load balancer can take the next step. Deleted when taken, cancelled or expired."""
+
+    __tablename__ = "pending_flows"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "appeal:<user hash>", "import:<token>"
+    owner_hash: Mapped[str] = mapped_column(String(HASH_LEN))       # whose step it is
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    blob: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # an import's CSV file
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 

@@ -70,6 +70,7 @@ from bot.store.models import (
     Feedback,
     GroupSetting,
     Moderator,
+    PendingFlow,
     Report,
     ReporterTrust,
     StoredCheck,
@@ -299,6 +300,20 @@ _COUNT_CHECK = text(
 """Count one check: the same SQL on SQLite and PostgreSQL. Written out because SQLAlchemy's dialect upserts
 (``on_conflict_do_update``) have no cache key and were compiled anew for every answer, about 8% of the bot's
 CPU under load; a ``text`` statement is compiled once."""
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A pending flow as the store gives it back (see ``bot.store.models.PendingFlow``)."""
+
+    key: str
+    owner_hash: str
+    data: dict[str, Any]
+    blob: bytes | None = None
+
+
+_GET_FLOW = select(PendingFlow.owner_hash, PendingFlow.data).where(
+    PendingFlow.key == bindparam("key"), PendingFlow.expires_at > bindparam("now"))
 
 
 class Store:
@@ -1115,6 +1130,47 @@ class Store:
 
         with self._write() as session:
             return session.execute(delete(StoredCheck).where(StoredCheck.expires_at <= utcnow())).rowcount
+
+    # --- pending flows (an appeal between steps, an import awaiting its confirm button) -------------------
+
+    def put_flow(self, key: str, owner_hash: str, data: dict[str, Any], *, ttl: timedelta,
+                 blob: bytes | None = None) -> None:
+        """Start or move on a flow (replaces what ``key`` held)."""
+        from sqlalchemy import delete
+
+        with self._write() as session:
+            session.execute(delete(PendingFlow).where(PendingFlow.key == key))
+            session.execute(insert(PendingFlow.__table__), {
+                "key": key, "owner_hash": owner_hash, "data": data, "blob": blob, "expires_at": utcnow() + ttl})
+
+    def get_flow(self, key: str) -> Flow | None:
+        """The unexpired flow at ``key`` (without its blob), or None."""
+        # A plain connection, not a Session: the bot asks this for every private message (is it an appeal's
+        # next step?), nearly always to hear no.
+        with self.engine.connect() as connection:
+            row = connection.execute(_GET_FLOW, {"key": key, "now": utcnow()}).first()
+        return Flow(key, row.owner_hash, row.data) if row else None
+
+    def take_flow(self, key: str, owner_hash: str | None = None) -> Flow | None:
+        """Remove and return the unexpired flow at ``key`` (of ``owner_hash`` when given), blob included.
+
+        One statement (DELETE … RETURNING), so of two instances that get the same confirm tap, one applies it.
+        """
+        from sqlalchemy import delete
+
+        where = [PendingFlow.key == key, PendingFlow.expires_at > utcnow()]
+        if owner_hash is not None:
+            where.append(PendingFlow.owner_hash == owner_hash)
+        with self._write() as session:
+            row = session.execute(delete(PendingFlow).where(*where).returning(
+                PendingFlow.owner_hash, PendingFlow.data, PendingFlow.blob)).first()
+        return Flow(key, row.owner_hash, row.data, row.blob) if row else None
+
+    def purge_expired_flows(self) -> int:
+        from sqlalchemy import delete
+
+        with self._write() as session:
+            return session.execute(delete(PendingFlow).where(PendingFlow.expires_at <= utcnow())).rowcount
 
     # --- user preferences and group settings ------------------------------------------------------------
 

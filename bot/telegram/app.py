@@ -1,8 +1,10 @@
 """The composition root: builds the ``Application``, registers every handler in one documented order,
 and owns the services' lifetime.
 
-Handler order (all in group 0: the first handler whose filter matches an update handles it, so the
-specific ones come before the catch-alls):
+Handler order. Group −1 holds one handler: a private message from someone in the middle of an ``/appeal``
+is that appeal's next step (``bot.telegram.moderation.on_appeal_step``; the step is read from the database,
+so any instance can take it) and goes no further. Everything else is in group 0, where the first handler
+whose filter matches an update handles it, so the specific ones come before the catch-alls:
 
 1. Public commands — ``/start``, ``/help``, ``/privacy``, ``/lang`` (``bot.telegram.public``).
 2. Moderation — commands and buttons for volunteer moderators (issue 6, ``bot.telegram.moderation``,
@@ -172,12 +174,15 @@ async def stop_services(application: Application) -> None:
 
 
 async def _purge_expired_checks(svc: Services) -> None:
-    """Delete verdict summaries past their time (what /privacy promises), hourly."""
+    """Delete verdict summaries past their time (what /privacy promises) and abandoned flows, hourly."""
     while True:
         try:
             removed = await asyncio.to_thread(svc.store.purge_expired_checks)
             if removed:
                 log.info("purged %d expired stored checks", removed)
+            removed = await asyncio.to_thread(svc.store.purge_expired_flows)
+            if removed:
+                log.info("purged %d expired appeal steps and import previews", removed)
         except Exception:
             log.exception("purging expired checks failed")
         await asyncio.sleep(PURGE_INTERVAL_SECONDS)

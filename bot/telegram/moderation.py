@@ -24,10 +24,8 @@ import asyncio
 import logging
 import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -43,7 +41,15 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot import phones
 from bot.categories import CATEGORIES, UnknownCategory, resolve_category
@@ -66,10 +72,8 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 MODERATION_KEY = "moderation"
-IMPORTS_KEY = "moderation_imports"
-APPEALS_KEY = "moderation_appeals"
 MAX_CSV_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
-IMPORT_TTL_SECONDS = 3600
+IMPORT_TTL = timedelta(hours=1)
 PREVIEW_ROWS = 8
 PREVIEW_ERRORS = 15
 SAMPLE_CHARS = 300
@@ -423,28 +427,11 @@ async def export_command(update: Update, context: Context, service: Moderation, 
 
 # ── CSV import: preview, then confirm ───────────────────────────────────────────────────────────────
 
-@dataclass
-class PendingImport:
-    user_id: int
-    kind: str          # "blocklist" | "allowlist"
-    name: str
-    data: bytes
-    created: float
-
-
 def _csv_kind(data: bytes) -> str:
     """Which list a file is for, by its header (an ``owner`` column means the allowlist)."""
     first = data[:2048].decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()
     header = [c.strip().lower() for c in first[0].split(",")] if first else []
     return "allowlist" if "owner" in header else "blocklist"
-
-
-def _pending_imports(context: Context) -> dict[str, PendingImport]:
-    pending: dict[str, PendingImport] = context.application.bot_data.setdefault(IMPORTS_KEY, {})
-    now = time.monotonic()
-    for token in [k for k, v in pending.items() if now - v.created > IMPORT_TTL_SECONDS]:
-        del pending[token]
-    return pending
 
 
 def _preview_text(preview: Any, kind: str, name: str, lang: str) -> str:
@@ -516,7 +503,9 @@ async def on_csv_document(update: Update, context: Context) -> None:
         await _reply(update, context, t(lang, "mod.import.nothing", name=name, same=preview.unchanged))
         return
     token = secrets.token_urlsafe(6)
-    _pending_imports(context)[token] = PendingImport(user.id, kind, name, data, time.monotonic())
+    # The file waits in the database (pending_flows) for the confirm tap, which any instance may receive.
+    await asyncio.to_thread(svc.store.put_flow, f"import:{token}", svc.user_hash(user.id),
+                            {"kind": kind, "name": name}, ttl=IMPORT_TTL, blob=data)
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(t(lang, "mod.btn.confirm_import"), callback_data=f"m:i:y:{token}"),
         InlineKeyboardButton(t(lang, "mod.btn.cancel"), callback_data=f"m:i:n:{token}"),
@@ -525,29 +514,31 @@ async def on_csv_document(update: Update, context: Context) -> None:
 
 
 async def _import_button(query: Any, context: Context, service: Moderation, lang: str, op: str, token: str) -> None:
-    pending = _pending_imports(context).get(token)
-    if pending is None or pending.user_id != query.from_user.id:
+    svc = services(context)
+    # Taken in one statement: a double tap, or taps reaching two instances, apply the file once.
+    pending = await asyncio.to_thread(svc.store.take_flow, f"import:{token}", svc.user_hash(query.from_user.id))
+    if pending is None:
         await query.answer(t(lang, "mod.import.expired"), show_alert=True)
         await _edit(query, t(lang, "mod.import.expired"))
         return
-    del _pending_imports(context)[token]
+    kind, name = pending.data["kind"], pending.data["name"]
     if op == "n":
         await query.answer()
-        await _edit(query, t(lang, "mod.import.cancelled", name=pending.name))
+        await _edit(query, t(lang, "mod.import.cancelled", name=name))
         return
     actor = f"tg:{query.from_user.id}"
     store = service.store
-    apply = store.import_allowlist_csv if pending.kind == "allowlist" else store.import_blocklist_csv
+    apply = store.import_allowlist_csv if kind == "allowlist" else store.import_blocklist_csv
     try:
-        result = await asyncio.to_thread(apply, pending.data, actor=actor)
+        result = await asyncio.to_thread(apply, pending.blob or b"", actor=actor)
     except CsvError as exc:  # unreachable unless the file changed meaning; nothing was written
         await query.answer()
-        await _edit(query, t(lang, "mod.import.errors", name=pending.name, count=len(exc.errors)))
+        await _edit(query, t(lang, "mod.import.errors", name=name, count=len(exc.errors)))
         return
-    if pending.kind == "allowlist":
-        await asyncio.to_thread(services(context).checker.refresh_lists)
+    if kind == "allowlist":
+        await asyncio.to_thread(svc.checker.refresh_lists)
     await query.answer()
-    await _edit(query, t(lang, "mod.import.done", name=pending.name, add=result.added, update=result.updated,
+    await _edit(query, t(lang, "mod.import.done", name=name, add=result.added, update=result.updated,
                          same=result.unchanged))
 
 
@@ -878,28 +869,12 @@ async def stats_command(update: Update, context: Context, service: Moderation, l
 
 # ── appeals (anyone) ────────────────────────────────────────────────────────────────────────────────
 
-@dataclass
-class AppealState:
-    stage: str                        # "contact" | "reason"
-    proof: AppealProof | None = None
+APPEAL_TTL = timedelta(hours=1)
+"""How long an appeal waits between its steps (contact, then reason) before it has to start again."""
 
 
-class _AppealStage(filters.MessageFilter):
-    """Matches a private message from a user who is at ``stage`` of the appeal flow (state kept in memory)."""
-
-    def __init__(self, states: dict[int, AppealState], stage: str) -> None:
-        super().__init__(name=f"appeal_{stage}")
-        self.states = states
-        self.stage = stage
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        state = self.states.get(user.id) if user else None
-        return state is not None and state.stage == self.stage and message.chat.type == ChatType.PRIVATE
-
-
-def _appeal_states(context: Context) -> dict[int, AppealState]:
-    return context.application.bot_data[APPEALS_KEY]
+def _appeal_key(svc: Services, user_id: int) -> str:
+    return f"appeal:{svc.user_hash(user_id)}"
 
 
 def _contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
@@ -909,7 +884,9 @@ def _contact_keyboard(lang: str) -> ReplyKeyboardMarkup:
 
 @_command(Role.USER)
 async def appeal_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
-    _appeal_states(context)[update.effective_user.id] = AppealState("contact")
+    svc = services(context)
+    await asyncio.to_thread(svc.store.put_flow, _appeal_key(svc, update.effective_user.id),
+                            svc.user_hash(update.effective_user.id), {"stage": "contact"}, ttl=APPEAL_TTL)
     await _reply(update, context, t(lang, "mod.appeal.start"), reply_markup=_contact_keyboard(lang))
 
 
@@ -917,18 +894,40 @@ async def cancel_command(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    lang = await language_for(services(context), user)
-    state = _appeal_states(context).pop(user.id, None)
-    await _reply(update, context, t(lang, "mod.appeal.cancelled" if state else "mod.cancel.nothing"),
+    svc = services(context)
+    lang = await language_for(svc, user)
+    flow = await asyncio.to_thread(svc.store.take_flow, _appeal_key(svc, user.id))
+    await _reply(update, context, t(lang, "mod.appeal.cancelled" if flow else "mod.cancel.nothing"),
                  reply_markup=ReplyKeyboardRemove())
+
+
+async def on_appeal_step(update: Update, context: Context) -> None:
+    """Handler group −1, before any other: a private message from someone in the middle of an appeal is that
+    appeal's next step (and goes no further); for everyone else it falls through to the usual handlers.
+
+    The step is read from the database (``pending_flows``), not from this process: after a restart, or with
+    several instances behind one webhook address, the step still reaches whichever instance gets it.
+    """
+    user = update.effective_user
+    if user is None or update.effective_message is None:
+        return
+    svc = services(context)
+    flow = await asyncio.to_thread(svc.store.get_flow, _appeal_key(svc, user.id))
+    if flow is None:
+        return
+    if flow.data.get("stage") == "reason":
+        await on_appeal_reason(update, context, flow.data)
+    else:
+        await on_appeal_contact(update, context)
+    raise ApplicationHandlerStop
 
 
 async def on_appeal_contact(update: Update, context: Context) -> None:
     """The shared contact: proved only when Telegram says the contact is the sender themself."""
     message = update.effective_message
     user = update.effective_user
-    lang = await language_for(services(context), user)
-    states = _appeal_states(context)
+    svc = services(context)
+    lang = await language_for(svc, user)
     if message.contact is None:
         await _reply(update, context, t(lang, "mod.appeal.need_contact"), reply_markup=_contact_keyboard(lang))
         return
@@ -939,35 +938,35 @@ async def on_appeal_contact(update: Update, context: Context) -> None:
         await _reply(update, context, t(lang, "mod.appeal.not_own"), reply_markup=_contact_keyboard(lang))
         return
     number = _num(proof.number_key) if proof.number_key else message.contact.phone_number
-    if not proof.listed:
-        states.pop(user.id, None)
-        await _reply(update, context, t(lang, "mod.appeal.not_listed", number=number),
-                     reply_markup=ReplyKeyboardRemove())
+    key = _appeal_key(svc, user.id)
+    if not proof.listed or proof.pending_appeal is not None:
+        await asyncio.to_thread(svc.store.take_flow, key)
+        await _reply(update, context, t(lang, "mod.appeal.not_listed" if not proof.listed else "mod.appeal.pending",
+                                        number=number), reply_markup=ReplyKeyboardRemove())
         return
-    if proof.pending_appeal is not None:
-        states.pop(user.id, None)
-        await _reply(update, context, t(lang, "mod.appeal.pending", number=number),
-                     reply_markup=ReplyKeyboardRemove())
-        return
-    states[user.id] = AppealState("reason", proof)
+    # Only a proved, listed number moves the appeal on: the reason step trusts what is stored here.
+    await asyncio.to_thread(svc.store.put_flow, key, svc.user_hash(user.id),
+                            {"stage": "reason", "number_key": proof.number_key}, ttl=APPEAL_TTL)
     await _reply(update, context, t(lang, "mod.appeal.ask_reason", number=number), reply_markup=ReplyKeyboardRemove())
 
 
-async def on_appeal_reason(update: Update, context: Context) -> None:
+async def on_appeal_reason(update: Update, context: Context, step: dict[str, Any]) -> None:
     message = update.effective_message
     user = update.effective_user
-    lang = await language_for(services(context), user)
-    states = _appeal_states(context)
+    svc = services(context)
+    lang = await language_for(svc, user)
     reason = (message.text or message.caption or "").strip()
     if not reason:
         await _reply(update, context, t(lang, "mod.appeal.need_reason"))
         return
-    state = states.pop(user.id)
+    if await asyncio.to_thread(svc.store.take_flow, _appeal_key(svc, user.id)) is None:
+        return  # another instance took this step a moment ago
+    proof = AppealProof(own=True, number_key=step["number_key"], listed=True)
     service = moderation_service(context)
     try:
-        appeal = await asyncio.to_thread(service.submit_appeal, user.id, state.proof, reason)
+        appeal = await asyncio.to_thread(service.submit_appeal, user.id, proof, reason)
     except (NotFound, ValueError):
-        await _reply(update, context, t(lang, "mod.appeal.pending", number=_num(state.proof.number_key)))
+        await _reply(update, context, t(lang, "mod.appeal.pending", number=_num(proof.number_key)))
         return
     await _reply(update, context, t(lang, "mod.appeal.submitted", id=appeal.id))
     notify_in_background(context, "mod.notify.appeal", id=appeal.id, number=_num(appeal.number_key))
@@ -981,13 +980,12 @@ MODERATOR_COMMANDS = ("block", "unblock", "allow", "lookup", "export", "queue", 
 def register_moderation(application: Application) -> None:
     """Add the moderation handlers (the composition root calls this between public commands and catch-alls).
 
-    The appeal-flow handlers come first and match only users in the middle of an appeal, so for everyone
-    else a contact or a text is still checked by the public handlers registered after these.
+    The appeal step handler runs in group −1, before every other handler, and stops the update only for users
+    in the middle of an appeal, so for everyone else a contact or a text is still checked by the public
+    handlers.
     """
-    states: dict[int, AppealState] = application.bot_data.setdefault(APPEALS_KEY, {})
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, on_appeal_step), group=-1)
     application.add_handler(CommandHandler("cancel", cancel_command))
-    application.add_handler(MessageHandler(_AppealStage(states, "contact") & ~filters.COMMAND, on_appeal_contact))
-    application.add_handler(MessageHandler(_AppealStage(states, "reason") & ~filters.COMMAND, on_appeal_reason))
     application.add_handler(CommandHandler("appeal", appeal_command))
     application.add_handler(CommandHandler("mod", mod_command))
     handlers = {"block": block_command, "unblock": unblock_command, "allow": allow_command,

@@ -23,6 +23,8 @@ PUBLIC_URL = "https://fanzha.example.org/telegram/hook"  # the load balancer's a
 BLAND = "晚上一起吃饭吗？我六点下班"
 SCAM = "您好，我是公安局的，您的账户涉嫌洗钱，请把钱转到安全账户，并告诉我验证码，联系 17012345678"
 LIMIT = 4
+ADMIN = user(8000, "管理员")
+ZH = "zh-Hans"
 
 
 class Instance:
@@ -37,6 +39,7 @@ class Instance:
 @pytest.fixture(scope="module")
 def instances(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Instance, Instance]]:
     env = {"FANZHA_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/0", "FANZHA_CHECKS_PER_MINUTE": str(LIMIT),
+           "FANZHA_ADMIN_IDS": str(ADMIN["id"]),
            # A fresh secret: this run's users hash to keys no earlier run has counted in Redis.
            "FANZHA_SECRET": f"instances-{uuid.uuid4().hex}"}
     with new_pg_database() as database_url:
@@ -68,11 +71,12 @@ def _wait_listening(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing listens on {port}")
 
 
-def send(instance: Instance, person: dict[str, Any], text: str) -> Call:
+def send(instance: Instance, person: dict[str, Any], text: str | None = None, **fields: Any) -> Call:
     fake = instance.process.fake
     mark = fake.mark()
-    commands = [entity(text, text, "bot_command")] if text.startswith("/") else []
-    instance.post({"message": fake.message(person, text, entities=commands)})
+    if text and text.startswith("/"):
+        fields["entities"] = [entity(text, text.split()[0], "bot_command")]
+    instance.post({"message": fake.message(person, text, **fields)})
     return fake.wait_for("sendMessage", since=mark, timeout=20, chat_id=person["id"])
 
 
@@ -120,3 +124,37 @@ def test_a_language_chosen_on_one_instance_is_used_by_the_other(instances: tuple
     mark = tap(a, person, prompt, button_data(prompt, "English"))
     a.process.fake.wait_for("answerCallbackQuery", since=mark, timeout=20)
     assert send(b, person, BLAND).text.startswith(t("en", "level.low"))
+
+
+def test_an_appeal_can_move_between_instances_step_by_step(instances: tuple[Instance, Instance]) -> None:
+    """/appeal on one instance, the contact on the other, the reason on the first: each step is in the
+    database, so it does not matter which instance Telegram picks (nor whether one restarted meanwhile)."""
+    a, b = instances
+    assert send(a, ADMIN, "/block 13522223333 贷款/代办信用卡 贷款广告").text.startswith("✅")
+    owner = user(7104, "号码主人")
+    assert send(a, owner, "/appeal").text == t(ZH, "mod.appeal.start")
+    asked = send(b, owner, contact={"phone_number": "8613522223333", "first_name": "我", "user_id": owner["id"]})
+    assert asked.text == t(ZH, "mod.appeal.ask_reason", number="+86 135 2222 3333")
+    fake = a.process.fake
+    mark = fake.mark()
+    submitted = send(a, owner, "这是我自己的号码，没有发过广告")  # a reason, not a message to check
+    assert submitted.text.startswith("✅ 申诉 #")
+    assert fake.wait_for("sendMessage", since=mark, timeout=20, chat_id=ADMIN["id"]).text.startswith("🔔")
+    assert send(b, owner, "晚上一起吃饭吗？").text.startswith("🟢")  # the appeal is over: checked again
+
+
+def test_a_csv_previewed_on_one_instance_is_applied_from_the_other_once(instances: tuple[Instance, Instance]) -> None:
+    a, b = instances
+    fake = a.process.fake
+    content = "number,category,evidence,expires\n13844445555,刷单返利,兼职刷单群,\n".encode()
+    fake.add_file("csv-instances", content)
+    preview = send(a, ADMIN, document={"file_id": "csv-instances", "file_unique_id": "u-csv-instances",
+                                       "file_name": "list.csv", "mime_type": "text/csv", "file_size": len(content)})
+    assert preview.text.startswith(t(ZH, "mod.import.preview.blocklist", name="list.csv", add=1, update=0, same=0))
+    confirm = button_data(preview.result, t(ZH, "mod.btn.confirm_import"))
+    mark = tap(b, ADMIN, preview.result, confirm)
+    assert fake.wait_for("editMessageText", since=mark, timeout=20).params["text"] == t(
+        ZH, "mod.import.done", name="list.csv", add=1, update=0, same=0)
+    mark = tap(a, ADMIN, preview.result, confirm)  # the same tap reaching the first instance later
+    assert fake.wait_for("answerCallbackQuery", since=mark, timeout=20).params["text"] == t(ZH, "mod.import.expired")
+    assert "⛔" in send(b, user(7105), "13844445555").text
