@@ -159,6 +159,7 @@ async def test_start_help_privacy_explain_in_plain_words(bot: InProcessBot) -> N
     assert "不能证明" in texts["/start"] and "永远不会向你要验证码" in texts["/start"]
     assert "@fanzha_test_bot" in texts["/help"]
     assert "不保存原文" in texts["/privacy"] and "2 天后自动删除" in texts["/privacy"]
+    assert "申诉" in texts["/privacy"] and "聊天 ID" in texts["/privacy"]  # the one stored chat id, said plainly
 
 
 async def test_commands_are_published_at_start_up(bot: InProcessBot) -> None:
