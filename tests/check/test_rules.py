@@ -26,6 +26,9 @@ def _ids(hits):
     ("您的医保卡已被停用，请点击链接重新认证", "phishing_lure"),
     ("ETC认证失效，请点击链接重新认证", "phishing_lure"),
     ("百家乐真人娱乐，首充送彩金", "illegal_service"),
+    ("恭喜您获得抖音周年庆活动三等奖，奖金8888元，请点击 http://dy-gift.top 领取", "prize_claim"),
+    ("恭喜您獲得周年慶活動三等獎，請點擊 http://dy-gift.top 領取", "prize_claim"),
+    ("恭喜您中奖了，领奖前需先交个人所得税2000元", "prize_claim"),
 ])
 def test_phrase_hits(text, rule):
     assert rule in _ids(find_phrases(text))
@@ -37,6 +40,8 @@ def test_phrase_hits(text, rule):
     "谨防刷单诈骗",
     "妈，我今晚回家吃饭",
     "明天下午三点开会，记得带电脑",
+    "恭喜中奖！请到门店出示会员卡领取奖品",  # a real shop's prize: no link, no fee
+    "联通秒杀活动回馈新老用户，奖品包括手机等好礼，马上点击 https://x.cn/h5 即有机会赢取",  # an ad: no win yet
 ])
 def test_warnings_and_ordinary_text_have_no_strong_hits(text):
     assert not [h for h in find_phrases(text) if h.strong]
