@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from cachetools import LRUCache
 
 from bot import phones
+from bot.chinese import is_mostly_chinese
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
 from bot.rules import RuleHit, find_card_trafficking, find_phrases
 from bot.urls import NEUTRAL_DOMAINS, DomainFinding, FoundUrl, assess_url, find_urls, official_domains_of
@@ -241,7 +242,7 @@ class Checker:
         """Check a message; store lookups and rules in a worker thread, the model on its own thread."""
         prepared = await asyncio.to_thread(self._prepare_text, text, hints or CheckHints())
         prediction = None
-        if self._batcher is not None:
+        if self._batcher is not None and prepared.model_reads:
             key = hashlib.sha256(prepared.text.encode("utf-8")).digest()
             prediction = self._model_answers.get(key)
             if prediction is None:
@@ -256,7 +257,8 @@ class Checker:
     # -- sync API (CLI, tests, benchmark) -----------------------------------------------------------
     def check_text_sync(self, text: str, hints: CheckHints | None = None) -> Verdict:
         prepared = self._prepare_text(text, hints or CheckHints())
-        prediction = self._predict(prepared.text) if self.classifier is not None else None
+        use_model = self.classifier is not None and prepared.model_reads
+        prediction = self._predict(prepared.text) if use_model else None
         return self._finish(prepared, prediction)
 
     def check_number_sync(self, raw: str) -> Verdict:
@@ -325,7 +327,8 @@ class Checker:
         impersonations = _impersonations(text, normalized, origin, reports, urls, findings, officials)
         times.rules = time.perf_counter() - started
         self.last_times = times
-        return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations)
+        return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
+                         model_reads=is_mostly_chinese(text))
 
     def _finish(self, p: _Prepared, prediction: tuple[float, str | None] | None) -> Verdict:
         probability, model_category = prediction if prediction else (None, None)
@@ -371,6 +374,8 @@ class Checker:
         if probability is not None:
             evidence.append(Evidence(EvidenceKind.MODEL, {"fraud_probability": round(probability, 4),
                                                           "category_key": model_category}))
+        elif not p.model_reads and self.classifier is not None:
+            evidence.append(Evidence(EvidenceKind.MODEL, {"skipped": "not_chinese"}))
         return Verdict(
             risk_level=level,
             category_key=category,
@@ -439,6 +444,7 @@ class _Prepared:
     phrases: list[RuleHit]
     cards: list[RuleHit]
     impersonations: list[Evidence]
+    model_reads: bool = True  # False when the text is mostly not Chinese (bot.chinese): the model abstains
 
 
 def _impersonations(text: str, normalized: str, origin: list[int], reports: list[NumberReport],

@@ -253,6 +253,8 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
     elif kind is EvidenceKind.NUMBER_SIGNAL:
         text = t(lang, "ev.number_signal", number=display_number(_first(d, "e164", "number")),
                  reason=_signal_text(d, lang))
+    elif kind is EvidenceKind.MODEL and d.get("skipped") == "not_chinese":
+        text = t(lang, "ev.model.not_chinese")
     elif kind is EvidenceKind.MODEL:
         probability = d.get("fraud_probability")
         percent = _percent(probability)

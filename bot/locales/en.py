@@ -38,6 +38,7 @@ STRINGS: dict[str, str] = {
     "ev.model": "The wording looks like a scam message ({percent}% likely)",
     "ev.model.category": "The wording looks like a “{category}” scam ({percent}% likely)",
     "ev.model.low": "The wording does not look like a scam ({percent}% likely)",
+    "ev.model.not_chinese": "This message is mostly not in Chinese: my text check only reads Chinese, so I checked only its numbers and links",
     "ev.phrase": "Uses a typical scam phrase: “{phrase}”",
     "ev.phrases": "Uses typical scam phrases: {phrases}",
     "ev.card_trafficking": "Recruits people to rent out or sell bank cards, SIM cards or accounts: “{phrase}”",

@@ -38,6 +38,7 @@ STRINGS: dict[str, str] = {
     "ev.model": "文字很像诈骗信息（可能性 {percent}%）",
     "ev.model.category": "文字很像「{category}」类诈骗（可能性 {percent}%）",
     "ev.model.low": "文字不太像诈骗信息（诈骗可能性 {percent}%）",
+    "ev.model.not_chinese": "这条消息主要不是中文：我的文字判断只读得懂中文，所以这次只查了号码和链接",
     "ev.phrase": "出现诈骗常用说法「{phrase}」",
     "ev.phrases": "出现诈骗常用说法：{phrases}",
     "ev.card_trafficking": "在招人出租、出售银行卡、电话卡或账号：「{phrase}」",

@@ -38,6 +38,7 @@ STRINGS: dict[str, str] = {
     "ev.model": "文字很像詐騙訊息（可能性 {percent}%）",
     "ev.model.category": "文字很像「{category}」類詐騙（可能性 {percent}%）",
     "ev.model.low": "文字不太像詐騙訊息（詐騙可能性 {percent}%）",
+    "ev.model.not_chinese": "這條消息主要不是中文：我的文字判斷只讀得懂中文，所以這次只查了號碼和連結",
     "ev.phrase": "出現詐騙常用說法「{phrase}」",
     "ev.phrases": "出現詐騙常用說法：{phrases}",
     "ev.card_trafficking": "在招人出租、出售銀行卡、電話卡或帳號：「{phrase}」",
