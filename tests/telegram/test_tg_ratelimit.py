@@ -48,3 +48,15 @@ def test_two_instances_share_one_limit_and_redis_holds_no_user_ids(redis_client)
 def test_an_unreachable_redis_fails_at_start_up() -> None:
     with pytest.raises(ConnectionError, match="not reachable"):
         CheckRateLimiter.from_uri(20, "redis://127.0.0.1:1/0")
+
+
+def test_a_storage_that_fails_mid_run_lets_checks_through_and_warns_once(caplog) -> None:
+    from limits.storage import storage_from_string
+
+    # What from_uri builds, but over a Redis that went away after start-up.
+    gone = CheckRateLimiter(1, storage=storage_from_string("redis://127.0.0.1:1/0", wrap_exceptions=True))
+    with caplog.at_level("WARNING", logger="bot.telegram.ratelimit"):
+        assert [gone.allow(7) for _ in range(3)] == [True, True, True]  # the limit is 1, but nobody counts
+        assert not gone.should_notify(7)
+    assert [r.getMessage() for r in caplog.records] == [
+        "rate limit storage unavailable (ConnectionError); letting checks through"]
