@@ -23,6 +23,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_listening(port: int, timeout: float = 30.0) -> None:
+    """Until something accepts connections on 127.0.0.1:``port`` (a webhook-mode bot's server)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
 def bot_env(fake: FakeTelegram | None, workdir: Path, **extra: str) -> dict[str, str]:
     """A clean environment: nothing from the caller's TELEGRAM_*/FANZHA_* settings leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "FANZHA_"))}

@@ -4,13 +4,12 @@ instance, so the user must not be able to tell which one answered."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e_harness import BotProcess, free_port
+from e2e_harness import BotProcess, free_port, wait_listening
 from fakes.telegram_api import Call, FakeTelegram, entity, user
 from pgdb import new_pg_database
 
@@ -52,23 +51,12 @@ def instances(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> I
                                       "--secret-token", SECRET_TOKEN), FANZHA_DATABASE_URL=database_url, **env)
                 started.append(Instance(process, port))
                 process.wait_ready("setWebhook")
-                _wait_listening(port)
+                wait_listening(port)
             yield started[0], started[1]
         finally:
             for instance in started:
                 instance.process.stop()
 
-
-def _wait_listening(port: int, timeout: float = 30.0) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port}")
 
 
 def send(instance: Instance, person: dict[str, Any], text: str | None = None, **fields: Any) -> Call:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import BotProcess, bot_env, free_port
+from e2e_harness import BotProcess, bot_env, free_port, wait_listening
 from fakes.telegram_api import FakeTelegram, user
 
 pytestmark = pytest.mark.e2e
@@ -28,22 +28,11 @@ def webhook_bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) ->
                       "--secret-token", SECRET_TOKEN))
     try:
         bot.wait_ready("setWebhook")
-        _wait_listening(port)
+        wait_listening(port)
         yield bot, url
     finally:
         bot.stop()
 
-
-def _wait_listening(port: int, timeout: float = 30.0) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on {port}")
 
 
 def test_webhook_is_registered_with_the_secret(webhook_bot: tuple[BotProcess, str]) -> None:
@@ -83,7 +72,7 @@ def test_without_a_secret_one_is_generated(fake: FakeTelegram, tmp_path: Path) -
         bot.wait_ready("setWebhook")
         generated = fake.calls_of("setWebhook", since=mark)[-1].params["secret_token"]
         assert len(generated) >= 32
-        _wait_listening(port)
+        wait_listening(port)
         person = user(6003)
         update = fake.make_update({"message": fake.message(person, "13800138000")})
         mark = fake.mark()
