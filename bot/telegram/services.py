@@ -45,7 +45,7 @@ class Services:
         return keyed_hash(user_id, self.settings.secret)
 
     async def stored_language(self, user_id: int) -> str | None:
-        """The user's /lang choice, from the cache or (once per user) the database."""
+        """The user's /lang choice, from the cache or (at most once a minute per user) the database."""
         key = self.user_hash(user_id)
         try:
             return self.languages[key]
