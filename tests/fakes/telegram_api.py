@@ -137,6 +137,7 @@ class FakeTelegram:
         self._lock = threading.Lock()
         self._calls_changed = threading.Condition(self._lock)
         self._listeners: list[Callable[[Call], None]] = []
+        self.blocked_by: set[int] = set()  # users who blocked the bot: sendMessage to them gets 403
         self._pending: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1000)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -545,6 +546,8 @@ class FakeTelegram:
         return {"id": chat_id, "type": "supergroup", "title": "group"}
 
     def _m_sendMessage(self, params: dict[str, Any], _files: dict[str, bytes]) -> dict[str, Any]:
+        if params.get("chat_id") in self.blocked_by:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
         text = params.get("text")
         if not text or not str(text).strip():
             raise _ApiError(400, "Bad Request: message text is empty")
