@@ -115,6 +115,7 @@ class ReportResult:
     limit: int = 0                        # reports allowed per hour (for the refusal's wording)
     queued_numbers: tuple[str, ...] = ()  # numbers that are in the review queue after this report
     newly_queued: tuple[str, ...] = ()    # of those, the ones this report brought in (moderators are told)
+    reports_queued: int = 0               # reported numbers and texts waiting in the queue after this report
 
 
 @dataclass
@@ -309,17 +310,16 @@ class Moderation:
         if self.reports_in_window(reporter) >= self.reports_per_hour:
             return ReportResult(ReportStatus.RATE_LIMITED, limit=self.reports_per_hour)
         text = reported if keep_text and reported.strip() else None
-        before = self._queued_numbers()
+        before = _numbers_of(self.queue(include_appeals=False))
         for key in todo:
             self.store.add_report(reporter, number_key=key, text=text, text_fingerprint=fingerprint,
                                   verdict=verdict_facts)
-        ready = self._queued_numbers()
+        queued = self.queue(include_appeals=False)
+        ready = _numbers_of(queued)
         return ReportResult(ReportStatus.STORED, stored=len(todo), limit=self.reports_per_hour,
                             queued_numbers=tuple(k for k in keys if k in ready),
-                            newly_queued=tuple(k for k in keys if k in ready and k not in before))
-
-    def _queued_numbers(self) -> set[str]:
-        return {item.ref for item in self.queue(include_appeals=False) if item.kind == "number"}
+                            newly_queued=tuple(k for k in keys if k in ready and k not in before),
+                            reports_queued=len(queued))
 
     def notified_ids(self) -> list[int]:
         """Who is told of new queue items: admins and moderators (Telegram user ids), admins first."""
@@ -553,6 +553,10 @@ class Moderation:
             reports_accepted=handled.get("accepted", 0), reports_rejected=handled.get("rejected", 0),
             blocklist_size=self.store.count_blocklist(),
         )
+
+
+def _numbers_of(items: Sequence[QueueItem]) -> set[str]:
+    return {item.ref for item in items if item.kind == "number"}
 
 
 def _verdict_facts(verdict: dict[str, Any]) -> dict[str, Any]:

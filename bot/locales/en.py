@@ -352,7 +352,7 @@ STRINGS: dict[str, str] = {
     "mod.appeal.ask_reason": "Confirmed: {number} is your number. In one message, tell us why it should not be on the blocklist.",
     "mod.appeal.need_reason": "Please explain in words (/cancel to stop).",
     "mod.appeal.submitted": "✅ Appeal #{id} submitted. I will tell you here when a moderator has decided.",
-    "mod.notify.report": "🔔 New in the review queue: {number}, reported by several users. Send /queue to review.",
+    "mod.notify.report": "🔔 New in the review queue: {number}, reported by several users. {count} reported items are waiting; send /queue to review.",
     "mod.notify.appeal": "🔔 New appeal #{id}: the owner of {number} asks to be taken off the blocklist. Send /queue to review.",
     "mod.appeal.accepted": "✅ Your appeal for {number} was accepted; the number is off the blocklist.",
     "mod.appeal.rejected": "Your appeal for {number} was not accepted; the number stays on the blocklist.",

@@ -349,7 +349,7 @@ STRINGS: dict[str, str] = {
     "mod.appeal.ask_reason": "已确认 {number} 是你的号码。请用一条消息说明为什么它不该在黑名单上。",
     "mod.appeal.need_reason": "请用文字说明理由（发 /cancel 取消）。",
     "mod.appeal.submitted": "✅ 申诉 #{id} 已提交。审核员处理后会在这里告诉你结果。",
-    "mod.notify.report": "🔔 新的待审核举报：{number} 已被多位用户举报。发送 /queue 处理。",
+    "mod.notify.report": "🔔 新的待审核举报：{number} 已被多位用户举报。举报队列里现在有 {count} 项，发送 /queue 处理。",
     "mod.notify.appeal": "🔔 新的申诉 #{id}：号码 {number} 的主人请求移出黑名单。发送 /queue 处理。",
     "mod.appeal.accepted": "✅ 你对 {number} 的申诉已通过，号码已移出黑名单。",
     "mod.appeal.rejected": "你对 {number} 的申诉没有通过，号码仍在黑名单上。",

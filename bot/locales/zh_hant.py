@@ -349,7 +349,7 @@ STRINGS: dict[str, str] = {
     "mod.appeal.ask_reason": "已確認 {number} 是你的號碼。請用一條訊息說明為什麼它不該在黑名單上。",
     "mod.appeal.need_reason": "請用文字說明理由（發 /cancel 取消）。",
     "mod.appeal.submitted": "✅ 申訴 #{id} 已提交。審核員處理後會在這裡告訴你結果。",
-    "mod.notify.report": "🔔 新的待審核舉報：{number} 已被多位用戶舉報。發送 /queue 處理。",
+    "mod.notify.report": "🔔 新的待審核舉報：{number} 已被多位用戶舉報。舉報隊列裡現在有 {count} 項，發送 /queue 處理。",
     "mod.notify.appeal": "🔔 新的申訴 #{id}：號碼 {number} 的主人請求移出黑名單。發送 /queue 處理。",
     "mod.appeal.accepted": "✅ 你對 {number} 的申訴已通過，號碼已移出黑名單。",
     "mod.appeal.rejected": "你對 {number} 的申訴沒有通過，號碼仍在黑名單上。",

@@ -29,6 +29,9 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -72,6 +75,7 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 MODERATION_KEY = "moderation"
+NOTICES_KEY = "moderation_notices"
 MAX_CSV_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
 IMPORT_TTL = timedelta(hours=1)
 PREVIEW_ROWS = 8
@@ -644,6 +648,21 @@ async def notify_moderators(context: Context, key: str, **values: Any) -> int:
 def notify_in_background(context: Context, key: str, **values: Any) -> None:
     """``notify_moderators`` without making the user who caused it wait (errors reach the error handler)."""
     context.application.create_task(notify_moderators(context, key, **values), name=f"notify {key}")
+
+
+REPORT_NOTICES = RateLimitItemPerMinute(1, 10)
+"""At most one "new reports" message per 10 minutes (per instance): a scam wave can bring dozens of numbers
+into the queue within minutes, and volunteers should get one ping that says how many wait, not dozens."""
+
+
+def notify_new_reports(context: Context, number: str, waiting: int) -> bool:
+    """Tell moderators that ``number`` entered the queue (``waiting`` reports in it), unless they were told
+    less than 10 minutes ago; the next message then carries the grown count. True when a message goes out."""
+    limiter = context.application.bot_data.setdefault(NOTICES_KEY, MovingWindowRateLimiter(MemoryStorage()))
+    if not limiter.hit(REPORT_NOTICES, "reports"):
+        return False
+    notify_in_background(context, "mod.notify.report", number=number, count=waiting)
+    return True
 
 
 async def _tell_appellant(context: Context, appeal: Any) -> None:

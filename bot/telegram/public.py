@@ -24,7 +24,7 @@ from bot.moderation import ReportStatus
 from bot.render import display_number, render_verdict
 from bot.telegram import buttons, groups
 from bot.telegram.extract import Checkable, what_to_check
-from bot.telegram.moderation import moderation_service, notify_in_background
+from bot.telegram.moderation import moderation_service, notify_new_reports
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import Services, services
 from bot.verdict import RiskLevel, Verdict
@@ -254,7 +254,7 @@ async def _submit_report(query: Any, context: Context, svc: Services, summary: d
         await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, report=False))
         return
     for key in result.newly_queued:  # this report brought the number into the review queue
-        notify_in_background(context, "mod.notify.report", number=display_number(key))
+        notify_new_reports(context, display_number(key), result.reports_queued)
     if original is None:
         done = t(lang, "report.original_gone")
     else:

@@ -334,7 +334,7 @@ def test_a_number_reaches_the_queue_only_with_three_distinct_reporters(bot):
         bot.fake.blocked_by.discard(ADMIN["id"])
     # The third reporter brings the number into the queue: the admin and the moderator are told. The admin
     # has blocked the bot (Telegram answers 403): the moderator is told all the same.
-    told = t(ZH, "mod.notify.report", number="+86 137 6666 7777")
+    told = t(ZH, "mod.notify.report", number="+86 137 6666 7777", count=1)
     assert bot.fake.wait_for("sendMessage", since=mark, chat_id=MODERATOR["id"]).text == told
     assert [c.status for c in bot.fake.calls_of("sendMessage", since=mark, chat_id=ADMIN["id"])] == [403]
     assert "⛔ 在黑名单上" not in say(bot, PERSON, "13766667777").text  # reports alone block nothing

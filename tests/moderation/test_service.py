@@ -56,7 +56,7 @@ def test_a_number_reaches_the_queue_only_with_k_distinct_reporters(moderation, s
     assert moderation.queue() == []
     third = report(moderation, 3)
     assert third.status == ReportStatus.STORED and third.queued_numbers == (NUMBER,)
-    assert third.newly_queued == (NUMBER,)  # moderators are told of it now ...
+    assert third.newly_queued == (NUMBER,) and third.reports_queued == 1  # moderators are told now ...
     fourth = report(moderation, 4)
     assert fourth.queued_numbers == (NUMBER,) and fourth.newly_queued == ()  # ... and only once
     assert moderation.notified_ids() == [ADMIN, MODERATOR]
