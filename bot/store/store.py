@@ -42,7 +42,21 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, Engine, bindparam, case, create_engine, event, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Date,
+    Engine,
+    bindparam,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -1126,8 +1140,6 @@ class Store:
             return check if check is not None and check.expires_at > utcnow() else None
 
     def purge_expired_checks(self) -> int:
-        from sqlalchemy import delete
-
         with self._write() as session:
             return session.execute(delete(StoredCheck).where(StoredCheck.expires_at <= utcnow())).rowcount
 
@@ -1136,8 +1148,6 @@ class Store:
     def put_flow(self, key: str, owner_hash: str, data: dict[str, Any], *, ttl: timedelta,
                  blob: bytes | None = None) -> None:
         """Start or move on a flow (replaces what ``key`` held)."""
-        from sqlalchemy import delete
-
         with self._write() as session:
             session.execute(delete(PendingFlow).where(PendingFlow.key == key))
             session.execute(insert(PendingFlow.__table__), {
@@ -1156,8 +1166,6 @@ class Store:
 
         One statement (DELETE … RETURNING), so of two instances that get the same confirm tap, one applies it.
         """
-        from sqlalchemy import delete
-
         where = [PendingFlow.key == key, PendingFlow.expires_at > utcnow()]
         if owner_hash is not None:
             where.append(PendingFlow.owner_hash == owner_hash)
@@ -1167,8 +1175,6 @@ class Store:
         return Flow(key, row.owner_hash, row.data, row.blob) if row else None
 
     def purge_expired_flows(self) -> int:
-        from sqlalchemy import delete
-
         with self._write() as session:
             return session.execute(delete(PendingFlow).where(PendingFlow.expires_at <= utcnow())).rowcount
 
