@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.commands.check",      # fanzha check
     "bot.commands.lists",      # fanzha blocklist … / fanzha allowlist …
     "bot.commands.feedback",   # fanzha feedback export
+    "bot.commands.evalset",    # fanzha evaluate-set
     "nlp.cli",                 # fanzha model prepare / train / evaluate / classify
 )
 
