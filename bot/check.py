@@ -29,7 +29,7 @@ from cachetools import LRUCache
 from bot import phones
 from bot.chinese import is_mostly_chinese
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
-from bot.rules import RuleHit, find_card_trafficking, find_phrases
+from bot.rules import RuleHit, find_card_trafficking, find_phrases, is_warning_text
 from bot.urls import NEUTRAL_DOMAINS, DomainFinding, FoundUrl, assess_url, find_urls, official_domains_of
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
 from nlp.textnorm import normalize_with_offsets, original_span
@@ -261,6 +261,33 @@ class Checker:
         prediction = self._predict(prepared.text) if use_model else None
         return self._finish(prepared, prediction)
 
+    def check_texts_sync(self, texts: Sequence[str], *, batch_size: int = 256,
+                         progress: Any = None) -> list[Verdict | ValueError]:
+        """Verdicts for many messages at once (the batch CLI, evaluations): the model sees them in batches.
+
+        A message that cannot be checked (empty, too long) gives its ``ValueError`` in its place instead of
+        stopping the others. ``progress`` (a tqdm-like object) is advanced once per message.
+        """
+        out: list[Verdict | ValueError] = []
+        for start in range(0, len(texts), batch_size):
+            prepared: list[_Prepared | ValueError] = []
+            for text in texts[start:start + batch_size]:
+                try:
+                    prepared.append(self._prepare_text(text, CheckHints()))
+                except ValueError as exc:
+                    prepared.append(exc)
+            readable = [p for p in prepared if isinstance(p, _Prepared) and p.model_reads]
+            answers: dict[int, tuple[float, str | None]] = {}
+            if self.classifier is not None and readable:
+                predictions = self.classifier.predict([p.text for p in readable])
+                answers = {id(p): (float(r.fraud_probability), r.category_key)
+                           for p, r in zip(readable, predictions, strict=True)}
+            for p in prepared:
+                out.append(p if isinstance(p, ValueError) else self._finish(p, answers.get(id(p))))
+                if progress is not None:
+                    progress.update(1)
+        return out
+
     def check_number_sync(self, raw: str) -> Verdict:
         fact = phones.parse_number(raw)  # raises InvalidNumber with a clear message
         report = self._number_report(fact)
@@ -343,6 +370,8 @@ class Checker:
             risky_numbers=sum(1 for r in p.numbers if any(s["signal"] in RISKY_NUMBER_SIGNALS for s in r.signals)),
             risky_links=sum(1 for f in p.findings if f.reason in RISKY_LINK_REASONS),
             official_contacts_only=bool(p.numbers) and all(r.allowlisted for r in p.numbers) and not p.urls,
+            unofficial_contacts=sum(1 for r in p.numbers if not r.allowlisted) + len(p.urls),
+            warning_text=is_warning_text(p.normalized),
         )
         level = decide(signals)
         category, confidence = _category(p, strong, level, probability, model_category)

@@ -1,4 +1,9 @@
-"""``fanzha check [TEXT] [--json]``: the verdict for a message or a number, as the bot would give it."""
+"""``fanzha check [TEXT] [--json]``: the verdict for a message or a number, as the bot would give it.
+
+``fanzha check --input IN.jsonl --output OUT.jsonl`` is the batch form (researchers, moderators, evaluations):
+``{"id", "text"}`` per input line, and per output line the JSON of ``check --json`` plus ``"id"``. It loads
+the model once and hands it the messages in batches; ``-`` means stdin / stdout.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-model", action="store_true", help="rules and lists only (no transformer)")
     parser.add_argument("--lang", default="zh-Hans", choices=["zh-Hans", "zh-Hant", "en"],
                         help="language of the human-readable verdict")
+    parser.add_argument("--input", metavar="IN.jsonl", default=None,
+                        help='batch mode: JSON Lines of {"id", "text"} ("-" = stdin)')
+    parser.add_argument("--output", metavar="OUT.jsonl", default=None,
+                        help='batch mode: where the verdicts go, one JSON object per line ("-" = stdout, the default)')
     parser.set_defaults(func=run)
 
 
@@ -32,7 +41,81 @@ def _read_input(args: argparse.Namespace) -> str:
         raise ValueError(f"input is not UTF-8 text (byte {exc.start}); fanzha checks text messages only") from exc
 
 
+def read_batch(lines: Any) -> list[tuple[Any, str]]:
+    """(id, text) per non-blank line; a ``ValueError`` names the first bad line (1-based) before any work."""
+    items: list[tuple[Any, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"第 {number} 行不是有效的 JSON（{exc.msg}）") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise ValueError(f'第 {number} 行应是含 "id" 和字符串 "text" 的 JSON 对象')
+        items.append((obj.get("id"), obj["text"]))
+    return items
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from bot.check import Checker, EmptyInput, TextTooLong
+    from bot.config import Settings
+    from bot.store import Store
+
+    try:
+        if args.input == "-":
+            items = read_batch(sys.stdin)
+        else:
+            with open(args.input, encoding="utf-8") as fh:
+                items = read_batch(fh)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"错误：无法读取 {args.input}：{exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"错误：{args.input}：{exc}", file=sys.stderr)
+        return 1
+    settings = Settings()
+    if args.no_model:
+        settings = settings.model_copy(update={"use_model": False})
+    store = Store.open(settings.database_url)
+    checker = Checker.from_settings(settings, store, model_process=False)
+    out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    failed = 0
+    try:
+        with tqdm(total=len(items), unit="msg", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+            verdicts = checker.check_texts_sync([text for _, text in items], progress=bar)
+        for (item_id, _), verdict in zip(items, verdicts, strict=True):
+            if isinstance(verdict, EmptyInput):
+                row: dict[str, Any] = {"id": item_id, "error": "empty"}
+            elif isinstance(verdict, TextTooLong):
+                row = {"id": item_id, "error": "too_long", "detail": str(verdict)}
+            elif isinstance(verdict, ValueError):
+                row = {"id": item_id, "error": "invalid", "detail": str(verdict)}
+            else:
+                row = {"id": item_id, **verdict.to_json()}
+            failed += "error" in row
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        checker.close()
+        store.close()
+    if failed:
+        print(f"{failed} 条消息无法检查（见输出中的 \"error\"）", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.input is not None or args.output is not None:
+        if args.text or args.number:
+            print("错误：--input/--output 是批量模式，不能同时给出消息文字或 --number", file=sys.stderr)
+            return 1
+        if args.input is None:
+            print("错误：批量模式需要 --input（\"-\" 表示标准输入）", file=sys.stderr)
+            return 1
+        return _run_batch(args)
     from bot.check import Checker, EmptyInput, TextTooLong
     from bot.config import Settings
     from bot.phones import InvalidNumber
