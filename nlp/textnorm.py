@@ -1,15 +1,69 @@
-"""Text normalisation shared by the checker and the bot: NFKC + Traditional→Simplified (OpenCC).
+"""Text normalisation shared by the checker and the bot: obfuscation folding, NFKC, Traditional→Simplified.
 
 Lives in ``nlp`` (which never imports ``bot``) so training data and bot input get the very same steps;
 ``bot`` imports it from here.
+
+Obfuscation folding comes first, so that a scam written to slip past filters reads as its clean form to
+every rule and to the model: invisible characters (zero-width spaces and joiners, soft hyphens, bidi marks,
+other format and control characters) are dropped; Cyrillic and Greek letters that look Latin are read as the
+Latin letter (Unicode's confusables table, via ``confusable_homoglyphs``); and separators spread between
+Chinese characters ("安 全 账 户", "银.行.卡", "出-租") are dropped when they separate at least three CJK
+characters in a row. NFKC then folds full-width forms, circled and mathematical letters and digits.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
+from confusable_homoglyphs import categories, confusables
 from opencc import OpenCC
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+# A separator run (spaces, dots, dashes, stars, slashes …; not the comma or full stop) between two CJK characters …
+_SEP = r"[ \t\u00a0\u3000.·•\-_*/|~+]"
+# … counted as obfuscation only inside a run of ≥ 3 CJK characters each set apart by one.
+_SPREAD = re.compile(rf"[{_CJK}](?:{_SEP}{{1,3}}[{_CJK}]){{2,}}")
+_SEP_RUN = re.compile(rf"{_SEP}+")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """'' for an invisible character, the Latin look-alike for a Cyrillic/Greek letter, else the character."""
+    if char in "\n\t":
+        return char
+    category = unicodedata.category(char)
+    if category in ("Cf", "Cc") or char in "\u034f\u115f\u1160\u3164\uffa0":
+        return ""
+    if category.startswith("L") and ord(char) < 0x2000 and categories.alias(char) in ("CYRILLIC", "GREEK"):
+        found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+        if found:
+            latin = [h["c"] for h in found[0]["homoglyphs"] if len(h["c"]) == 1 and h["c"].isascii()]
+            if latin:
+                return latin[0]
+    return char
+
+
+def fold_obfuscation(text: str) -> tuple[str, list[int]]:
+    """The folded text and, per output character, the index of the input character it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        if folded:
+            chars.append(folded)
+            origin.append(index)
+    folded_text = "".join(chars)
+    if not _SPREAD.search(folded_text):
+        return folded_text, origin
+    keep = [True] * len(folded_text)
+    for m in _SPREAD.finditer(folded_text):
+        for sep in _SEP_RUN.finditer(folded_text, m.start(), m.end()):
+            for i in range(sep.start(), sep.end()):
+                keep[i] = False
+    return ("".join(c for c, k in zip(folded_text, keep, strict=True) if k),
+            [o for o, k in zip(origin, keep, strict=True) if k])
 
 
 @lru_cache(maxsize=1)
@@ -23,8 +77,8 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFKC (full-width digits and letters → ASCII) then Traditional → Simplified."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
+    """Obfuscation folding, NFKC (full-width digits and letters → ASCII), then Traditional → Simplified."""
+    return to_simplified(unicodedata.normalize("NFKC", fold_obfuscation(text)[0]))
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -34,9 +88,10 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     (NFKC can change lengths: "①" → "1", "㈱" → "(株)"). NFKC is applied per character; T→S runs on the
     whole string and, in the rare case it changes the length, per character instead.
     """
+    folded, folded_origin = fold_obfuscation(text)
     pieces: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
+    for char, index in zip(folded, folded_origin, strict=True):
         out = unicodedata.normalize("NFKC", char)
         pieces.append(out)
         origin.extend([index] * len(out))
