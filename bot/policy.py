@@ -1,24 +1,27 @@
 """How signals combine into a risk level: one small, documented, tested policy.
 
-Order of precedence (first that applies sets the floor; later steps may only raise, except step 6):
+One weak signal never decides "high": a verdict is high on a hard fact, or when independent signals agree.
 
-1. **High on its own**: an active blocklist hit; impersonation (the text names an organisation on the
-   allowlist but gives a contact that is not one of its official ones); a link to a lookalike of an
-   official domain; a 断卡 recruitment rule hit.
-2. **Model**: fraud probability ``p ≥ MODEL_HIGH`` → high; ``p ≥ MODEL_SUSPICIOUS`` → suspicious.
-3. **Phrases**: one strong scam tactic (安全账户, 屏幕共享, 刷单 …) → at least suspicious; strong tactics
-   from two different rules, or one strong tactic while ``p ≥ MODEL_SUSPICIOUS`` → high. Weak phrases
-   (验证码, 冻结 …) never raise the level: genuine notices use them too; they are shown as evidence.
-4. **Risky contact**: already suspicious and the text carries a risky number (overseas, spoof-like,
-   unofficial service code, premium) or a shortened/IP link → high.
-5. **Bare number**: blocklisted → high; official → low; overseas/spoof-like/unofficial service code/premium
+1. **High on its own** (hard facts): an active blocklist hit; impersonation (the text names an organisation on
+   the allowlist but gives a contact that is not one of its official ones); a link to a lookalike of an
+   official domain; a 断卡 recruitment rule hit (rules discard hits inside warnings, see ``bot.rules``).
+2. **Bare number**: blocklisted → high; official → low; overseas/spoof-like/unofficial service code/premium
    → suspicious; a virtual-operator segment alone stays low (millions use them) but is shown.
-6. **Official contacts only**: when the level rests on the model alone (no rule fired) and every contact
-   in the text is an allowlisted official number (no other numbers, no links), lower it by one level:
-   genuine bank/operator notices are long, formal and money-related, exactly what the model is wary of.
+3. **Agreement** → high: strong tactics from two different rules; one strong tactic while the model says at
+   least ``MODEL_SUSPICIOUS``; or the model at ``MODEL_HIGH`` or more on a text that also carries a contact
+   that is not an official one (a number off the allowlist, a link) — the model and the ask agree.
+4. **One signal** → suspicious: one strong tactic alone, or the model at ``MODEL_SUSPICIOUS`` or more alone
+   (however sure: real bank notices, family money talk and warnings are where the model is most wrong).
+   Weak phrases (验证码, 冻结 …) never raise the level: genuine notices use them too; they are shown.
+5. **Risky contact**: already suspicious and the text carries a risky number (overseas, spoof-like,
+   unofficial service code, premium) or a shortened/IP link → high.
+6. **Warnings and official notices**, when no hard fact and no rule fired (the level rests on the model):
+   a text that presents itself as a warning, news or a retold scam (``bot.rules.is_warning_text``), or whose
+   every contact is an allowlisted official number (no other numbers, no links), is lowered by one level.
 
-The model thresholds are chosen from ``fanzha evaluate`` on the held-out split (see data/MODEL_CARD.md);
-the false-positive rate each implies is written next to it.
+The model thresholds are chosen from ``fanzha evaluate`` on the held-out split and checked on the
+real-register evaluation set (``fanzha evaluate-set``, data/MODEL_CARD.md); the false-positive rate each implies
+is written next to it.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ class Signals:
     risky_numbers: int = 0          # numbers with a signal in RISKY_NUMBER_SIGNALS
     risky_links: int = 0            # shortener / IP-address links
     official_contacts_only: bool = False
+    unofficial_contacts: int = 0    # numbers off the allowlist, and links, in a text
+    warning_text: bool = False      # the text presents itself as a warning, news or a retold scam
     bare_number: bool = False
     number_allowlisted: bool = False
 
@@ -71,22 +76,18 @@ def decide(s: Signals) -> RiskLevel:
         return RiskLevel.SUSPICIOUS if s.risky_numbers else RiskLevel.LOW
 
     p = s.fraud_probability
-    model_level = RiskLevel.LOW
-    if p is not None and p >= MODEL_HIGH:
-        model_level = RiskLevel.HIGH
-    elif p is not None and p >= MODEL_SUSPICIOUS:
-        model_level = RiskLevel.SUSPICIOUS
-
-    rule_level = RiskLevel.LOW
+    model_high = p is not None and p >= MODEL_HIGH
+    model_flags = p is not None and p >= MODEL_SUSPICIOUS
     strong = len(s.strong_phrase_rules)
-    if strong >= 2 or (strong == 1 and model_level != RiskLevel.LOW):
-        rule_level = RiskLevel.HIGH
-    elif strong == 1:
-        rule_level = RiskLevel.SUSPICIOUS
 
-    level = _max(model_level, rule_level)
+    if strong >= 2 or (strong == 1 and model_flags) or (model_high and s.unofficial_contacts):
+        level = RiskLevel.HIGH
+    elif strong == 1 or model_flags:
+        level = RiskLevel.SUSPICIOUS
+    else:
+        level = RiskLevel.LOW
     if level == RiskLevel.SUSPICIOUS and (s.risky_numbers or s.risky_links):
         level = RiskLevel.HIGH
-    if rule_level == RiskLevel.LOW and s.official_contacts_only and level != RiskLevel.LOW:
+    if strong == 0 and (s.official_contacts_only or s.warning_text) and level != RiskLevel.LOW:
         level = _BY_RANK[_ORDER[level] - 1]
     return level

@@ -274,7 +274,11 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
     elif kind is EvidenceKind.URL:
         text = t(lang, "ev.url", domain=_first(d, "domain", "url") or "")
     elif kind is EvidenceKind.DOMAIN_BLOCKLIST:
-        text = t(lang, "ev.domain_blocklist", domain=_first(d, "domain", "url") or "")
+        # Named by what was found: a lookalike, a shortener or a bare IP is a risky shape, not a listed site.
+        reason = str(d.get("reason") or "")
+        key = f"ev.link.{reason}" if reason in ("lookalike", "shortener", "ip_address") else "ev.domain_blocklist"
+        text = t(lang, key, domain=_first(d, "domain", "url") or "",
+                 brand=localize_data(str(d.get("brand") or ""), lang))
     else:  # FORWARD
         text = forward_text(d, lang)
     return text + (_span_suffix(evidence, lang) if with_span else "")
@@ -293,6 +297,15 @@ def forward_text(detail: dict[str, Any], lang: str) -> str:
 
 def _sorted_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
     return sorted(evidence, key=lambda e: _EVIDENCE_RANK.get(EvidenceKind(e.kind), 99))
+
+
+def _reason_evidence(verdict: Verdict) -> list[Evidence]:
+    """The evidence a reader is shown as reasons, strongest first: never the forward line (shown in the
+    head), and never "the text does not look like fraud" under a raised level, where it would contradict it."""
+    raised = verdict.risk_level != RiskLevel.LOW
+    return _sorted_evidence(e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD and not (
+        raised and e.kind == EvidenceKind.MODEL and _percent(e.detail.get("fraud_probability")) < 50
+        and not e.detail.get("skipped")))
 
 
 def _contained(inner: Span | None, spans: list[Span]) -> bool:
@@ -370,8 +383,7 @@ def summary_line(verdict: Verdict, lang: str) -> str:
     category = category_name(verdict.category_key, lang)
     if category and verdict.risk_level != RiskLevel.LOW:
         parts.append(category)
-    reasons = _short_reasons(_sorted_evidence(
-        e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD), lang)
+    reasons = _short_reasons(_reason_evidence(verdict), lang)
     if reasons:
         parts.append(reasons[0])
     else:
@@ -399,7 +411,7 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False) -> st
         head.append(t(lang, "category.line", category=category))
     blocks.append(head)
 
-    evidence = _sorted_evidence(e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD)
+    evidence = _reason_evidence(verdict)
     listed = {n.e164 for n in verdict.numbers if n.e164}
     evidence = [e for e in evidence if not (
         e.kind in _NUMBER_FACT_KINDS and _first(e.detail, "e164", "number", "number_key") in listed)]

@@ -4,8 +4,10 @@ The rule lists are data (``data/rules/phrases.toml``, ``data/rules/card_traffick
 only loads and matches them. Matching runs on normalised text (NFKC + Simplified) and spans are mapped
 back to the original text, so Traditional input gives the same hits at the right places.
 
-A match is discarded as a *warning* when a warning word stands just before it (不要/切勿/谨防 …) or a
-"this is a crime" phrase just after it (…是违法的/涉嫌帮信罪): anti-fraud notices quote scam tactics.
+A match is discarded as a *warning* when its clause negates or reports it before (不要/切勿/谨防, 骗子让你…,
+以…为由, never …) or calls it a crime or a scam after (…是违法的/涉嫌帮信罪/is a scam); and a text that says
+outright that something is a scam, or retells one ("都是诈骗", "我差点被骗", "警方提醒"), gives no hit at
+all: anti-fraud notices, news and people warning each other quote scam tactics.
 """
 
 from __future__ import annotations
@@ -20,11 +22,36 @@ from bot import PROJECT_ROOT
 from nlp.textnorm import normalize_with_offsets, original_span
 
 RULES_DIR = PROJECT_ROOT / "data" / "rules"
-_WARNING_BEFORE = re.compile(
-    r"(不要|不得|不能|不会|不可|切勿|请勿|勿|别|谨防|警惕|提防|防范|严禁|禁止|绝不|拒绝|远离|谨慎)[^。！!？?；;，,]{0,14}$"
+# A tactic is a warning, not a scam, when its clause negates it just before …
+_NEGATED_BEFORE = re.compile(
+    r"(不要|不得|不能|不会|不可|切勿|请勿|勿|别|谨防|警惕|提防|防范|严禁|禁止|绝不|决不|从不|拒绝|远离|谨慎|"
+    r"\bnever\b|\bnot\b|n't\b|\bbeware\b|\bavoid\b|\brefuse\b|\bignore\b)[^。！!？?；;，,.]{0,14}$",
+    re.IGNORECASE,
 )
+# … or its sentence reports it as someone else's doing (骗子让你…, 以…为由, 冒充…, 凡是…).
+_REPORTED_BEFORE = re.compile(
+    r"(骗子|冒充|假冒|谎称|自称|诱导|诱骗|骗取|以[^。！!？?；;]{0,12}为由|(对方|他们|那人)(让|要|要求|叫|说|称)|"
+    r"凡是|如遇|如果有人|若有人|一旦有人|接到[^。！!？?；;]{0,10}(电话|短信)|\bscammers?\b|\bfraudsters?\b)"
+    r"[^。！!？?；;]{0,30}$",
+    re.IGNORECASE,
+)
+# … or the clause after it calls it a crime or a scam. Not "否则追究你的刑事责任": that is the scammer's threat.
 _WARNING_AFTER = re.compile(
-    r"^[^。！!？?；;]{0,12}(违法|犯罪|帮信|涉嫌|被判|判刑|刑事责任|是诈骗|都是诈骗|就是诈骗|骗局)"
+    r"^[^。！!？?；;]{0,12}((是|属于?|均为|均是|都是|就是|系|构成|即为|一律是?)[^。！!？?；;]{0,6}(违法|犯罪|诈骗|骗局|骗子|帮信)"
+    r"|涉嫌帮[助信]|帮信罪|被判|判刑|(is|are) (a |always a )?(scam|fraud))",
+    re.IGNORECASE,
+)
+# A text that says outright that something is a scam, or retells one, is a warning or a report as a whole:
+# anti-fraud notices, news, a neighbour's "我差点被骗了". None of these is what a scammer writes to a target
+# (fake police say 涉嫌诈骗 and 诈骗所得, which the look-ahead keeps out).
+_WARNING_TEXT = re.compile(
+    r"(是|都是|就是|一律是|均为|均是|系|属于|属)(电信|网络|新型)*(诈骗|骗局|骗子)(?!所得|资金|案|款|犯罪|团伙|嫌疑)|"
+    r"诈骗(手法|套路|陷阱|伎俩)|(差点|险些|差一点)(就)?(被骗|上当)|被骗了|上当受骗|防骗|防诈|"
+    r"反诈(宣传|提醒|小课堂|知识|预警|课堂)|(警方|民警|派出所|反诈中心)(温馨)?提[醒示]|提高警惕|谨防|"
+    r"切勿(告知|泄露|透露|转[账帐]|相信|轻信|点击|出租|出借|出售)|千万(不要|别)(相信|轻信|转[账帐]|点击|透露|泄露|出租|出借)|"
+    r"如遇[^。！!？?；;]{0,24}(报警|110|96110|165|18222)|"
+    r"scam alert|fraud alert|beware of|is a scam|are scams|(will|would) never ask",
+    re.IGNORECASE,
 )
 
 
@@ -67,7 +94,9 @@ def _load(path: Path, *, default_category: str | None, default_strength: str) ->
 
 @lru_cache(maxsize=1)
 def phrase_rules() -> tuple[Rule, ...]:
-    return _load(RULES_DIR / "phrases.toml", default_category=None, default_strength="weak")
+    """Chinese tactics (phrases.toml) and those of English scams aimed at Chinese speakers abroad (english.toml)."""
+    return (_load(RULES_DIR / "phrases.toml", default_category=None, default_strength="weak")
+            + _load(RULES_DIR / "english.toml", default_category=None, default_strength="strong"))
 
 
 @lru_cache(maxsize=1)
@@ -76,8 +105,14 @@ def card_trafficking_rules() -> tuple[Rule, ...]:
 
 
 def _is_warning(normalized: str, start: int, end: int) -> bool:
-    return bool(_WARNING_BEFORE.search(normalized[max(0, start - 20):start])
-                or _WARNING_AFTER.search(normalized[end:end + 16]))
+    before = normalized[max(0, start - 40):start]
+    return bool(_NEGATED_BEFORE.search(before) or _REPORTED_BEFORE.search(before)
+                or _WARNING_AFTER.search(normalized[end:end + 24]))
+
+
+def is_warning_text(normalized: str) -> bool:
+    """The text presents itself as a warning, a news report or a retold scam (see ``_WARNING_TEXT``)."""
+    return bool(_WARNING_TEXT.search(normalized))
 
 
 def match_rules(
@@ -85,6 +120,8 @@ def match_rules(
 ) -> list[RuleHit]:
     """Every non-warning hit of ``rules`` in ``text``, spans into ``text``; one hit per rule and place."""
     norm, origin = normalized or normalize_with_offsets(text)
+    if is_warning_text(norm):
+        return []
     hits: list[RuleHit] = []
     for rule in rules:
         for m in rule.pattern.finditer(norm):

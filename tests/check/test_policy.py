@@ -19,9 +19,23 @@ def test_high_on_its_own():
 
 
 def test_model_thresholds():
-    assert decide(Signals(fraud_probability=MODEL_HIGH)) == HIGH
+    # The model alone, however sure, is one signal: suspicious, never high.
+    assert decide(Signals(fraud_probability=0.999)) == SUS
     assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS)) == SUS
     assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS - 0.01)) == LOW
+
+
+def test_confident_model_and_an_unofficial_contact_agree():
+    assert decide(Signals(fraud_probability=MODEL_HIGH, unofficial_contacts=1)) == HIGH
+    assert decide(Signals(fraud_probability=MODEL_HIGH - 0.01, unofficial_contacts=1)) == SUS
+    assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS - 0.01, unofficial_contacts=3)) == LOW
+
+
+def test_warning_text_lowers_model_only_levels():
+    assert decide(Signals(fraud_probability=MODEL_HIGH, unofficial_contacts=1, warning_text=True)) == SUS
+    assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS, warning_text=True)) == LOW
+    # A hard fact stands whatever the framing.
+    assert decide(Signals(impersonations=1, warning_text=True)) == HIGH
 
 
 def test_phrases():
@@ -44,7 +58,7 @@ def test_bare_number():
 
 
 def test_official_contacts_only_lowers_model_only_levels():
-    assert decide(Signals(fraud_probability=MODEL_HIGH, official_contacts_only=True)) == SUS
+    assert decide(Signals(fraud_probability=0.999, official_contacts_only=True)) == LOW
     assert decide(Signals(fraud_probability=MODEL_SUSPICIOUS, official_contacts_only=True)) == LOW
     # …but never a level a rule set.
     assert decide(Signals(strong_phrase_rules={"screen_share"}, official_contacts_only=True)) == SUS
