@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from nlp import data as D
+from nlp.hardneg import hard_negative_examples
 
 if TYPE_CHECKING:
     from nlp.data import Example, Splits
@@ -676,6 +677,9 @@ def augment_splits(splits: Splits, *, seed: int = 13) -> None:
     """Add augmented rows to ``splits.train`` and a flagged synthetic slice to ``splits.test`` (in place)."""
     rng = random.Random(f"augment:{seed}")
     train_tpl, test_tpl = template_examples(seed)
+    hard_train, hard_test = hard_negative_examples(seed)
+    train_tpl += hard_train
+    test_tpl += hard_test
     splits.train.extend(_augment_real(splits.train, rng, source_of=lambda e: e.source + AUG_SUFFIX))
     splits.train.extend(train_tpl)
     # The synthetic test slice: held-out templates, plus register-shifted copies of real test rows.

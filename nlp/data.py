@@ -49,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.textnorm import normalize_text
+from nlp.textnorm import fold_obfuscation, normalize_text
 
 LABELS: tuple[str, ...] = (
     "normal",
@@ -62,6 +62,7 @@ LABELS: tuple[str, ...] = (
     "romance",
     "game_trading",
     "phishing",
+    "card_trafficking",
     "illegal_service",
 )
 FRAUD_LABELS: tuple[str, ...] = tuple(label for label in LABELS if label not in ("normal", "illegal_service"))
@@ -98,10 +99,11 @@ CATEGORY_ZH: dict[str, str] = {
     "romance": "婚恋交友",
     "game_trading": "游戏交易",
     "phishing": "钓鱼链接",
+    "card_trafficking": "断卡",
     "illegal_service": "违法服务",
 }
 
-SOURCES: tuple[str, ...] = ("tf5", "tf8", "fbs", "nus", "sms800k", "lccc", "synthetic")
+SOURCES: tuple[str, ...] = ("tf5", "tf8", "fbs", "nus", "sms800k", "lccc", "tgspam", "cofacts", "synthetic")
 PERSONAL_SOURCES: tuple[str, ...] = ("nus", "lccc")  # personal SMS / chat: the false-alarm figure that matters
 
 TF8_LABELS = {1: "impersonate_police", 2: "loan_credit", 3: "fake_customer_service", 4: "impersonate_acquaintance",
@@ -419,7 +421,8 @@ def _traditional_triggers() -> frozenset[str] | None:
 
 
 def _nfkc_simplified(text: str) -> str:
-    """``nlp.textnorm.normalize_text`` (NFKC + t2s), skipping OpenCC for texts it would not change."""
+    """``nlp.textnorm.normalize_text`` (folding + NFKC + t2s), skipping OpenCC for texts it would not change."""
+    text = fold_obfuscation(text)[0]
     nfkc = unicodedata.normalize("NFKC", text)
     triggers = _traditional_triggers()
     if triggers is not None and triggers.isdisjoint(nfkc):
@@ -591,6 +594,67 @@ def parse_lccc(folder: Path) -> Iterator[RawRow]:
                     yield RawRow("\n".join(turns), "normal", "lccc", group)
 
 
+# tg_spam_zh: real Telegram/IM spam, labelled spam/not-spam only. Spam is not fraud, so a spam row is kept only
+# when it is plainly one of our classes: 断卡 / money-mule and account-rental recruitment (收卡, 公户, 盾卡, 跑分,
+# 账密 租号 上号 …) → card_trafficking; gambling, sex services and personal-data selling → illegal_service.
+# Everything else (obfuscated ads whose offer cannot be read, job lures of unknown kind) is dropped unreviewed.
+_TG_CARD = re.compile(
+    r"收卡|卡商|卡农|公户|对公|盾卡|U盾|手银|[四五六]件套|银行卡|(收|租|借|买|卖|出|求购)[^，。,\s]{0,3}(卡|户|号)|跑分|码商|"
+    r"接码|账密|租号|上号|号主|号商|收.{0,4}(微信|支付宝|QQ|抖音|陌陌)号?|走账|过账|代收|代付|收款码", re.IGNORECASE)
+_TG_ILLEGAL = re.compile(
+    r"博彩|投注|菠菜|棋牌|彩票|上分|下分|百家乐|娱乐城|首充|彩金|老虎机|电子游戏|体育|真人|赌|哈希|盘口|"
+    r"私密|裸|上门|约炮|资源|色|妹|少女|福利|视频|看P|楼凤|外围|包夜|温柔体贴|"
+    r"开房记录|定位|机主|户籍|社工|查档|身份证|[三四]要素|名下", re.IGNORECASE)
+
+
+def _tg_label(text: str) -> str | None:
+    folded = unicodedata.normalize("NFKC", text)
+    if _TG_CARD.search(folded):
+        return "card_trafficking"
+    if _TG_ILLEGAL.search(folded):
+        return "illegal_service"
+    return None
+
+
+def parse_tgspam(folder: Path) -> Iterator[RawRow]:
+    """``target,input`` (1 = spam). Normal rows stay normal; spam rows only by the rule above."""
+    for name in ("train.csv", "eval.csv"):
+        path = folder / name
+        if not path.exists():
+            continue
+        reader = csv.DictReader(io.StringIO(read_text_file(path), newline=""))
+        for i, row in enumerate(reader):
+            text = row.get("input") or ""
+            label = "normal" if row.get("target") == "0" else _tg_label(text)
+            if label is not None:
+                yield RawRow(text, label, "tgspam", f"tgspam:{path.stem}:{i}")
+
+
+# cofacts_rumors_dev: real LINE forwards from Taiwan with topic tags, not verdicts. Tag 10 (免費訊息詐騙) with a
+# link that is not LINE's own sticker shop or news → phishing (free-gift lures that harvest accounts); tag 10
+# without such a link, 13 (ads, some 家庭代工 job scams) and 14 (only a URL) are dropped; every other tag
+# (health, politics, news, policy …) is a long genuine forward → normal.
+_COFACTS_LINK = re.compile(r"https?://(?!(?:today\.)?line\.me/|www\.youtube\.com/)\S+|bit\.ly/\S+|goo\.gl/\S+")
+
+
+def parse_cofacts(folder: Path) -> Iterator[RawRow]:
+    path = folder / "dev.csv"
+    if not path.exists():
+        return
+    reader = csv.DictReader(io.StringIO(read_text_file(path), newline=""))
+    for row in reader:
+        tag, text = (row.get("label") or "").strip(), row.get("text") or ""
+        if tag in ("13", "14"):
+            continue
+        if tag == "10":
+            if not _COFACTS_LINK.search(text):
+                continue
+            label = "phishing"
+        else:
+            label = "normal"
+        yield RawRow(text, label, "cofacts", f"cofacts:{row.get('id')}")
+
+
 PARSERS = {
     "telecom_fraud_texts_5": parse_tf5,
     "telecom_fraud_texts_8": parse_tf8,
@@ -598,6 +662,8 @@ PARSERS = {
     "nus_sms_zh": parse_nus,
     "sms800k_sample50k": parse_sms800k,
     "lccc_toy": parse_lccc,
+    "tg_spam_zh": parse_tgspam,
+    "cofacts_rumors_dev": parse_cofacts,
 }
 
 
