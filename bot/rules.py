@@ -45,12 +45,20 @@ _WARNING_AFTER = re.compile(
 # anti-fraud notices, news, a neighbour's "我差点被骗了". None of these is what a scammer writes to a target
 # (fake police say 涉嫌诈骗 and 诈骗所得, which the look-ahead keeps out).
 _WARNING_TEXT = re.compile(
-    r"(是|都是|就是|一律是|均为|均是|系|属于|属)(电信|网络|新型)*(诈骗|骗局|骗子)(?!所得|资金|案|款|犯罪|团伙|嫌疑)|"
-    r"诈骗(手法|套路|陷阱|伎俩)|(差点|险些|差一点)(就)?(被骗|上当)|被骗了|上当受骗|防骗|防诈|"
-    r"反诈(宣传|提醒|小课堂|知识|预警|课堂)|(警方|民警|派出所|反诈中心)(温馨)?提[醒示]|提高警惕|谨防|"
-    r"切勿(告知|泄露|透露|转[账帐]|相信|轻信|点击|出租|出借|出售)|千万(不要|别)(相信|轻信|转[账帐]|点击|透露|泄露|出租|出借)|"
+    # "this is a scam / a crime / fake" said of something
+    r"(?<!不)(是|都是|就是|一律是|均为|均是|系|属于|属)(电信|网络|新型)*(诈骗|骗局|骗子|假的|帮信罪?)(?!所得|资金|案|款|犯罪|团伙|嫌疑)|"
+    r"诈骗(手法|套路|陷阱|伎俩|集团|案件|类型)|(有|遇到|碰到|小心|当心|提防|谨防|警惕)骗子|骗子(冒充|会|常|都|打来|发来)|"
+    # a retold or reported case
+    r"(差点|险些|差一点)(就)?(被骗|上当)|被骗了|被骗走|骗走|上当受骗|涉案金额|发案|案例|据[^。！？]{0,8}(通报|报道)|"
+    r"(是|属于?)(违法|犯罪)(行为)?|违法犯罪|触法|起诉|被判|判处|有期徒刑|审理|"
+    # who warns
+    r"防骗|防诈|反诈(宣传|提醒|小课堂|知识|预警|课堂)|(警方|民警|派出所|反诈中心)(温馨)?提[醒示]|提高警惕|谨防|"
+    # institutions saying what they never do, and what the reader must not do
+    r"(不会|从不|从未|绝不|决不)(以任何(理由|名义|方式))?(要求|让|通过电话|打电话|发短信|索要|主动)|"
+    r"(切勿|请勿)(告知|泄露|透露|转[账帐]|相信|轻信|点击|出租|出借|出售|扫码)|千万(不要|别)(相信|轻信|转[账帐]|点击|透露|泄露|出租|出借|扫码)|"
     r"如遇[^。！!？?；;]{0,24}(报警|110|96110|165|18222)|"
-    r"scam alert|fraud alert|beware of|is a scam|are scams|(will|would) never ask",
+    r"scam alert|fraud alert|beware of|is a scam|are scams|(will|would) (never|only) ask|\bscammers\b|\bfraudsters\b|"
+    r"pretending to be|\blost (£|\$|€|rm|s\$)\s?\d",
     re.IGNORECASE,
 )
 

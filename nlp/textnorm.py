@@ -28,11 +28,19 @@ _SPREAD = re.compile(rf"[{_CJK}](?:{_SEP}{{1,3}}[{_CJK}]){{2,}}")
 _SEP_RUN = re.compile(rf"{_SEP}+")
 
 
+# Emoji written in place of the words they picture, as recruitment ads do to dodge keyword filters
+# ("🏦卡" 银行卡, "💳" 卡, "🐧号" QQ号). Squared ideographs (🈶 有, 🉐 得) are already folded by NFKC.
+_EMOJI_WORDS = {"🏦": "银行", "💳": "卡", "🐧": "QQ", "📱": "手机", "💰": "钱", "💵": "钱", "💴": "钱"}
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
-    """'' for an invisible character, the Latin look-alike for a Cyrillic/Greek letter, else the character."""
+    """'' for an invisible character, the word an emoji stands for, the Latin look-alike for a Cyrillic/Greek
+    letter, else the character."""
     if char in "\n\t":
         return char
+    if char in _EMOJI_WORDS:
+        return _EMOJI_WORDS[char]
     category = unicodedata.category(char)
     if category in ("Cf", "Cc") or char in "\u034f\u115f\u1160\u3164\uffa0":
         return ""
@@ -50,9 +58,8 @@ def fold_obfuscation(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded:
-            chars.append(folded)
+        for piece in _fold_char(char):
+            chars.append(piece)
             origin.append(index)
     folded_text = "".join(chars)
     if not _SPREAD.search(folded_text):
