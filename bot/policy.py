@@ -17,8 +17,7 @@ One weak signal never decides "high": a verdict is high on a hard fact, or when 
    unofficial service code, premium) or a shortened/IP link → high.
 6. **Warnings and official notices**, when no hard fact and no rule fired (the level rests on the model):
    a text that presents itself as a warning, news or a retold scam (``bot.rules.is_warning_text``), or whose
-   every contact is an allowlisted official number (no other numbers, no links), is lowered by one level;
-   a warning that gives no contact off the allowlist is low (it asks the reader to call no one).
+   every contact is an allowlisted official number (no other numbers, no links), is lowered by one level.
 
 The model thresholds are chosen from ``fanzha evaluate`` on the held-out split and checked on the
 real-register evaluation set (``fanzha evaluate-set``, data/MODEL_CARD.md); the false-positive rate each implies
@@ -91,6 +90,4 @@ def decide(s: Signals) -> RiskLevel:
         level = RiskLevel.HIGH
     if strong == 0 and (s.official_contacts_only or s.warning_text) and level != RiskLevel.LOW:
         level = _BY_RANK[_ORDER[level] - 1]
-    if strong == 0 and s.warning_text and not s.unofficial_contacts:
-        level = RiskLevel.LOW  # a warning that asks the reader to contact no one is a warning
     return level

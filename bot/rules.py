@@ -118,9 +118,21 @@ def _is_warning(normalized: str, start: int, end: int) -> bool:
                 or _WARNING_AFTER.search(normalized[end:end + 24]))
 
 
+_DOUBT_BEFORE = re.compile(r"(是不是|会不会|不会|莫非|难道|怕|该不会|不是)[^。！!？?]{0,3}$")
+_DOUBT_AFTER = re.compile(r"^[^。！!]{0,4}[吗吧呢？?]")
+
+
 def is_warning_text(normalized: str) -> bool:
-    """The text presents itself as a warning, a news report or a retold scam (see ``_WARNING_TEXT``)."""
-    return bool(_WARNING_TEXT.search(normalized))
+    """The text presents itself as a warning, a news report or a retold scam (see ``_WARNING_TEXT``).
+
+    A doubt is not a warning: in a scam chat the target often asks "你不会是骗子吧？" or "这是诈骗吗".
+    """
+    for m in _WARNING_TEXT.finditer(normalized):
+        if _DOUBT_BEFORE.search(normalized[max(0, m.start() - 8):m.start()]) or _DOUBT_AFTER.search(
+                normalized[m.end():m.end() + 6]):
+            continue
+        return True
+    return False
 
 
 def match_rules(

@@ -83,3 +83,32 @@ def test_obfuscated_tactics_match_like_the_clean_form(obfuscated):
     assert "safe_account" in _ids(hits)
     hit = next(h for h in hits if h.rule.id == "safe_account")
     assert hit.text.startswith("安") and hit.text.endswith(("户", "戶"))  # the span covers the user's own text
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("【南山区人民法院】您名下有一张传票尚未签收，请于今日回电0755-26601234处理", "official_accusation"),
+    ("【海关总署】您的国际包裹内查获违禁药品，已扣押，请速联系021-60001234", "official_accusation"),
+    ("妈，我手机掉水里了，这是同学的号，先转我800交资料费", "new_number_money"),
+    ("我是你们张局，这是我新号，存一下", "new_number_money"),
+    ("您预订的MU5101航班因机械故障取消，每位旅客可获补贴300元，请联系010-65431234办理", "compensation_call"),
+    ("您的订单被误设为会员自动续费，请联系客服取消", "compensation_call"),
+    ("日结兼职 手机就能做 一单赚8块", "quick_money_lures"),
+])
+def test_terse_scam_kinds(text, rule):
+    assert rule in _ids(find_phrases(text))
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("【深圳市南山区人民法院】您有一条立案信息，案号（2025）粤0305民初1234号，请登录人民法院在线服务查看。",
+     "official_accusation"),
+    ("我换了新号码，旧号下个月停，大家存一下哈", "new_number_money"),
+    ("您乘坐的CA1301航班因天气原因取消，请通过中国国航APP办理改签或退票。", "compensation_call"),
+])
+def test_genuine_terse_messages_of_the_same_kinds(text, rule):
+    assert rule not in _ids(find_phrases(text))
+
+
+def test_a_victims_doubt_does_not_make_a_scam_chat_a_warning():
+    chat = ("理赔专员：请下载会议软件，开启屏幕共享，我指导您退款\n我：你们不会是骗子吧？\n"
+            "理赔专员：放心，我们是正规公司")
+    assert "screen_share" in _ids(find_phrases(chat))
