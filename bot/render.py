@@ -392,6 +392,11 @@ def summary_line(verdict: Verdict, lang: str) -> str:
     return t(lang, "num.sep").join(parts)
 
 
+def verdict_json(verdict: Verdict, lang: str = "zh-Hans") -> dict[str, Any]:
+    """``Verdict.to_json`` plus the advice worded in ``lang``: what ``fanzha check --json`` prints."""
+    return {**verdict.to_json(), "advice": [advice_text(a, normalize_language(lang)) for a in verdict.advice]}
+
+
 def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False) -> str:
     """The reply to a check: level, category, why, numbers, what to do.
 

@@ -116,8 +116,7 @@ class Verdict:
         return BY_KEY[self.category_key].zh
 
     def to_json(self) -> dict[str, Any]:
-        from bot.render import advice_text
-
+        """The verdict's facts, free of words (advice as keys): ``bot.render.verdict_json`` adds the sentences."""
         return {
             "risk_level": str(self.risk_level),
             "category": self.category,
@@ -126,7 +125,6 @@ class Verdict:
             "fraud_probability": None if self.fraud_probability is None else round(self.fraud_probability, 4),
             "numbers": [n.to_json() for n in self.numbers],
             "evidence": [e.to_json() for e in self.evidence],
-            "advice": [advice_text(a, "zh-Hans") for a in self.advice],
             "advice_keys": [str(a) for a in self.advice],
             "input_kind": self.input_kind,
         }

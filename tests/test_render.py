@@ -156,9 +156,13 @@ def test_fit_message_counts_utf16_units() -> None:
     assert fit_message("短") == "短"
 
 
-def test_verdict_json_words_advice_in_simplified_chinese() -> None:
-    payload = _scam_verdict().to_json()
-    assert payload["advice"][0] == advice_text(Advice.POLICE_NO_TRANSFER, "zh-Hans")
+def test_verdict_json_words_advice_in_the_readers_language() -> None:
+    from bot.render import verdict_json
+
+    verdict = _scam_verdict()
+    assert verdict_json(verdict)["advice"][0] == advice_text(Advice.POLICE_NO_TRANSFER, "zh-Hans")
+    assert verdict_json(verdict, "en")["advice"][0] == advice_text(Advice.POLICE_NO_TRANSFER, "en")
+    assert "advice" not in verdict.to_json() and verdict.to_json()["advice_keys"][0] == "police_no_transfer"
 
 
 def test_impersonation_by_a_site_names_the_site_not_a_number():

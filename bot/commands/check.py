@@ -62,6 +62,7 @@ def _run_batch(args: argparse.Namespace) -> int:
 
     from bot.check import Checker, EmptyInput, TextTooLong
     from bot.config import Settings
+    from bot.render import verdict_json
     from bot.store import Store
 
     try:
@@ -94,7 +95,7 @@ def _run_batch(args: argparse.Namespace) -> int:
             elif isinstance(verdict, ValueError):
                 row = {"id": item_id, "error": "invalid", "detail": str(verdict)}
             else:
-                row = {"id": item_id, **verdict.to_json()}
+                row = {"id": item_id, **verdict_json(verdict, args.lang)}
             failed += "error" in row
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     finally:
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.check import Checker, EmptyInput, TextTooLong
     from bot.config import Settings
     from bot.phones import InvalidNumber
-    from bot.render import render_verdict
+    from bot.render import render_verdict, verdict_json
     from bot.store import Store
 
     try:
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         checker.close()
         store.close()
     if args.json:
-        print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(verdict_json(verdict, args.lang), ensure_ascii=False, indent=2))
     else:
         print(render_verdict(verdict, args.lang, detailed=True))
     return 0

@@ -174,7 +174,9 @@ async def test_async_api_gives_the_same_verdict(checker):
 
 
 def test_json_contract(checker):
-    data = checker.check_text_sync(BANK_WORDING.format(number="13800138000")).to_json()
+    from bot.render import verdict_json
+
+    data = verdict_json(checker.check_text_sync(BANK_WORDING.format(number="13800138000")))
     assert data["risk_level"] in ("high", "suspicious", "low")
     assert data["category"] == "冒充客服" and data["category_key"] == "fake_customer_service"
     assert "fraud_probability" in data
