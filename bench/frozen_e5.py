@@ -37,7 +37,7 @@ def _embed_all(texts: list[str], batch_size: int = 64) -> np.ndarray:
 
     from nlp.encoder import QUERY_PREFIX, load_base_encoder, mean_pool
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     model, tokenizer = load_base_encoder()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)

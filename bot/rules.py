@@ -31,7 +31,8 @@ _NEGATED_BEFORE = re.compile(
 # … or its sentence reports it as someone else's doing (骗子让你…, 以…为由, 冒充…, 凡是…).
 _REPORTED_BEFORE = re.compile(
     r"(骗子|冒充|假冒|谎称|自称|诱导|诱骗|骗取|以[^。！!？?；;]{0,12}为由|(对方|他们|那人)(让|要|要求|叫|说|称)|"
-    r"凡是|如遇|如果有人|若有人|一旦有人|接到[^。！!？?；;]{0,10}(电话|短信)|\bscammers?\b|\bfraudsters?\b)"
+    r"凡是|如遇|如果有人|若有人|一旦有人|接到[^。！!？?；;]{0,10}(电话|短信)|接了?(个|一个|一通)?(陌生)?(电话|短信)|"
+    r"说是什么|\bscammers?\b|\bfraudsters?\b|\bsaying\b|\bclaim(ing|ed)\b|\bpretend\w*)"
     r"[^。！!？?；;]{0,30}$",
     re.IGNORECASE,
 )
@@ -49,7 +50,7 @@ _WARNING_TEXT = re.compile(
     r"(?<!不)(是|都是|就是|一律是|均为|均是|系|属于|属)(电信|网络|新型)*(诈骗|骗局|骗子|假的|帮信罪?)(?!所得|资金|案|款|犯罪|团伙|嫌疑)|"
     r"诈骗(手法|套路|陷阱|伎俩|集团|案件|类型)|(有|遇到|碰到|小心|当心|提防|谨防|警惕)骗子|骗子(冒充|会|常|都|打来|发来)|"
     # a retold or reported case
-    r"(差点|险些|差一点)(就)?(被骗|上当)|被骗了|被骗走|骗走|上当受骗|涉案金额|发案|案例|据[^。！？]{0,8}(通报|报道)|"
+    r"(差点|险些|差一点)(就)?(被骗|上当)|(幸好|还好|幸亏)[^。！？]{0,20}(没|发现|识破|挂|问|核实)|被骗了|被骗走|骗走|上当受骗|涉案金额|发案|案例|据[^。！？]{0,8}(通报|报道)|"
     r"(是|属于?)(违法|犯罪)(行为)?|违法犯罪|触法|起诉|被判|判处|有期徒刑|审理|"
     # who warns
     r"防骗|防诈|反诈(宣传|提醒|小课堂|知识|预警|课堂)|(警方|民警|派出所|反诈中心)(温馨)?提[醒示]|提高警惕|谨防|"
@@ -58,7 +59,8 @@ _WARNING_TEXT = re.compile(
     r"(切勿|请勿)(告知|泄露|透露|转[账帐]|相信|轻信|点击|出租|出借|出售|扫码)|千万(不要|别)(相信|轻信|转[账帐]|点击|透露|泄露|出租|出借|扫码)|"
     r"如遇[^。！!？?；;]{0,24}(报警|110|96110|165|18222)|"
     r"scam alert|fraud alert|beware of|is a scam|are scams|(will|would) (never|only) ask|\bscammers\b|\bfraudsters\b|"
-    r"pretending to be|\blost (£|\$|€|rm|s\$)\s?\d",
+    r"pretending to be|\blost (£|\$|€|rm|s\$)\s?\d|scam types|common scams|recent scams|scam warning|"
+    r"\bscams? (often|usually|typically|commonly|may|begin)",
     re.IGNORECASE,
 )
 
@@ -118,7 +120,7 @@ def _is_warning(normalized: str, start: int, end: int) -> bool:
                 or _WARNING_AFTER.search(normalized[end:end + 24]))
 
 
-_DOUBT_BEFORE = re.compile(r"(是不是|会不会|不会|莫非|难道|怕|该不会|不是)[^。！!？?]{0,3}$")
+_DOUBT_BEFORE = re.compile(r"(是不是|会不会|不会|莫非|难道|怕|该不会|不是)[^。！!？?，,]{0,3}$")
 _DOUBT_AFTER = re.compile(r"^[^。！!]{0,4}[吗吧呢？?]")
 
 

@@ -112,3 +112,17 @@ def test_a_victims_doubt_does_not_make_a_scam_chat_a_warning():
     chat = ("理赔专员：请下载会议软件，开启屏幕共享，我指导您退款\n我：你们不会是骗子吧？\n"
             "理赔专员：放心，我们是正规公司")
     assert "screen_share" in _ids(find_phrases(chat))
+
+
+@pytest.mark.parametrize("text", [
+    "出差的高铁票是我垫付的，回来找财务报销",                          # colleagues advance expenses
+    "今晚一共846，六个人每人141，大家转我微信就行",                    # friends split a bill
+    "定金交到我们公司的监管账户，签意向书时一起办",                      # real-estate escrow
+    "申请了退款，秒到账，都不用打客服电话",                              # a real refund
+    "IRCC: There is an update to your application. Please sign in to your IRCC secure account.",
+    "今天我妈接了个电话，说是什么公安局的，说她涉嫌洗钱，幸好她没理。",  # a retold call
+    "Just got a call from someone saying a parcel under my name had fake passports, obviously fake.",
+])
+def test_ordinary_money_talk_and_retellings_give_no_strong_hit(text):
+    strong = [h.rule.id for h in find_phrases(text) + find_card_trafficking(text) if h.strong]
+    assert strong == [], strong
