@@ -94,7 +94,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from bot.evalset import load_eval_set
-    from nlp.data import load_splits, normalize_for_model
+    from nlp.data import normalize_for_model
+    from nlp.splits import load_splits
 
     started = time.perf_counter()
     splits = load_splits(args.data_dir)

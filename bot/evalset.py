@@ -231,3 +231,35 @@ def evaluate(rows: Sequence[EvalRow], lists: Any, classifier: Any | None,
     figures = score(rows, verdicts, model_probs_out)  # type: ignore[arg-type]
     figures["rules and lists only"] = score(rows, rule_verdicts)["verdict"]  # type: ignore[arg-type]
     return figures, verdicts  # type: ignore[return-value]
+
+
+def threshold_grid(rows: Sequence[EvalRow], lists: Any, classifier: Any,
+                   highs: Sequence[float] = (0.8, 0.9, 0.95, 0.98, 0.99),
+                   suspicious: Sequence[float] = (0.3, 0.5, 0.7, 0.8, 0.9)) -> list[dict[str, Any]]:
+    """Verdict-level figures per half for each pair of model thresholds (the policy's two constants).
+
+    The model runs once; every pair re-decides the same prepared checks. The thresholds are chosen on the tune
+    half and the holdout half says whether the choice generalises.
+    """
+    import bot.policy as policy
+    from bot.check import Checker
+
+    texts = [r.text for r in rows]
+    preds = classifier.predict(texts)
+    checker = Checker(lists, FixedAnswers(dict(zip(texts, preds, strict=True))))
+    saved = policy.MODEL_HIGH, policy.MODEL_SUSPICIOUS
+    out: list[dict[str, Any]] = []
+    try:
+        for high in highs:
+            for susp in suspicious:
+                if susp > high:
+                    continue
+                policy.MODEL_HIGH, policy.MODEL_SUSPICIOUS = high, susp
+                verdicts = checker.check_texts_sync(texts)
+                figures = score(rows, verdicts)["verdict"]  # type: ignore[arg-type]
+                out.append({"high": high, "suspicious": susp,
+                            **{h: figures[f"half:{h}"] for h in ("tune", "holdout")}})
+    finally:
+        policy.MODEL_HIGH, policy.MODEL_SUSPICIOUS = saved
+        checker.close()
+    return out

@@ -33,7 +33,8 @@ from nlp import data as D
 from nlp.hardneg import hard_negative_examples
 
 if TYPE_CHECKING:
-    from nlp.data import Example, Splits
+    from nlp.data import Example
+    from nlp.splits import Splits
 
 SYNTHETIC = "synthetic"
 AUG_SUFFIX = "+aug"

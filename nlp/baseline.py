@@ -1,6 +1,6 @@
 """The peer a user could pick instead of the transformer: character 1–3-gram TF-IDF + logistic regression.
 
-Trained on exactly the same split (``nlp.data.load_splits``) and answering in the same shape as
+Trained on exactly the same split (``nlp.splits.load_splits``) and answering in the same shape as
 ``nlp.classifier.Prediction`` (label normal/fraud/illegal, category key and Chinese name, fraud probability
 = 1 − P(normal) − P(illegal_service), per-class scores), so ``fanzha evaluate`` can put the two side by side.
 It needs no torch; the fitted model is pickled with joblib into a folder (tens of MB: not shipped).
@@ -21,7 +21,8 @@ import numpy as np
 from nlp.data import CATEGORY_ZH, decide, normalize_for_model
 
 if TYPE_CHECKING:
-    from nlp.data import Example, Splits
+    from nlp.data import Example
+    from nlp.splits import Splits
 
 NORMAL = "normal"
 ILLEGAL = "illegal_service"

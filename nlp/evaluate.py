@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from nlp.data import FRAUD_LABELS, LABELS, PERSONAL_SOURCES, SOURCES, Example, Splits
+from nlp.data import FRAUD_LABELS, LABELS, PERSONAL_SOURCES, SOURCES, Example
+from nlp.splits import Splits
 
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 SYNTHETIC = "synthetic"
@@ -535,8 +536,8 @@ def _command(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nlp.data import load_splits
     from nlp.peer import default_peer_dir
+    from nlp.splits import load_splits
 
     if not args.data_dir.is_dir():
         _err(f"data folder not found: {args.data_dir}")
@@ -549,7 +550,7 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         _err(str(exc))
         return 1
-    notes = [f"split fingerprint {splits.fingerprint()} (nlp.data.Splits.fingerprint)", *splits.notes]
+    notes = [f"split fingerprint {splits.fingerprint()} (nlp.splits.Splits.fingerprint)", *splits.notes]
     peer_dir = args.peer_dir or default_peer_dir(args.model_dir)
     peer = _peer(splits, peer_dir, notes)
     models: dict[str, Predictor] = {}

@@ -7,7 +7,7 @@ are its fixed parameters (``peer.json``) plus three numpy arrays — idf (float3
 intercepts (float32) — about 7 MB in ``data/model/peer/``. The coefficients are rounded to float16 right
 after fitting, so the model in memory after ``train_peer`` and the one ``Peer.load`` reads are identical.
 
-Trained on exactly the transformer's split (``nlp.data.load_splits``) and texts normalised the same way
+Trained on exactly the transformer's split (``nlp.splits.load_splits``) and texts normalised the same way
 (``nlp.data.normalize_for_model``). Command: ``fanzha train-peer --data-dir DIR --out data/model/peer``.
 """
 
@@ -30,7 +30,8 @@ from nlp.data import CATEGORY_ZH, LABELS, decide, normalize_for_model
 
 if TYPE_CHECKING:
     from nlp.baseline import BaselinePrediction
-    from nlp.data import Example, Splits
+    from nlp.data import Example
+    from nlp.splits import Splits
 
 NORMAL = "normal"
 ILLEGAL = "illegal_service"
@@ -264,7 +265,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nlp.data import SOURCES, load_splits
+    from nlp.data import SOURCES
+    from nlp.splits import load_splits
 
     if not args.data_dir.is_dir():
         print(f"fanzha train-peer: data folder not found: {args.data_dir}", file=sys.stderr)

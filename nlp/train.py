@@ -244,7 +244,7 @@ def _base_identity(base_dir: Path) -> dict:
 def train(data_dir: Path, out_dir: Path, config: TrainConfig | None = None, *,
           cache_dir: Path | None = None, base_dir: Path | None = None) -> dict:
     """Load the splits, fine-tune, write the artefacts + log + figures to ``out_dir``; returns the figures."""
-    from nlp.data import load_splits
+    from nlp.splits import load_splits
 
     config = config or TrainConfig()
     handler = _setup_logging(out_dir)
@@ -403,7 +403,7 @@ def train_on_splits(train_set: Sequence, dev_set: Sequence, test_set: Sequence, 
             "base": _base_identity(base_dir),
             "train_config": asdict(config),
             "best_epoch": best_epoch + 1,
-            "split_fingerprint": split_fingerprint,  # nlp.data.Splits.fingerprint(): the held-out rows
+            "split_fingerprint": split_fingerprint,  # nlp.splits.Splits.fingerprint(): the held-out rows
         }
         _save_artefacts(out_dir, model, start, manifest)
         elapsed = time.perf_counter() - t0

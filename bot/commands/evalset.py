@@ -23,6 +23,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model-dir", type=Path, default=None, help="fine-tuned model (default: the shipped one)")
     p.add_argument("--no-model", action="store_true", help="rules and lists only")
     p.add_argument("--out", type=Path, default=None, help="report folder (default: var/eval)")
+    p.add_argument("--threshold-grid", action="store_true",
+                   help="also write thresholds.md: the figures per half for each pair of model thresholds")
     p.set_defaults(func=run)
 
 
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from bot import PROJECT_ROOT
     from bot.check import StoreLists
     from bot.config import Settings
-    from bot.evalset import EVAL_DIR, evaluate, load_eval_set, misses, report_markdown
+    from bot.evalset import EVAL_DIR, evaluate, load_eval_set, misses, report_markdown, threshold_grid
     from bot.store import Store
 
     try:
@@ -68,6 +70,19 @@ def run(args: argparse.Namespace) -> int:
                                                     context=context) + "\n", encoding="utf-8")
     (out / "evalset.json").write_text(json.dumps({"figures": figures, "misses": misses(rows, verdicts)},
                                                  ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if args.threshold_grid and classifier is not None:
+        with tempfile.TemporaryDirectory() as tmp, Store.open(f"sqlite:///{tmp}/eval.db") as store:
+            grid = threshold_grid(rows, StoreLists(store), classifier)
+        lines = ["# Model thresholds on the real-register set", "", *context[:1], "",
+                 "| high ≥ | suspicious ≥ | half | scams high | scams high+susp | FP high | FP high+susp "
+                 "| warnings high |",
+                 "|---:|---:|---|---:|---:|---:|---:|---:|"]
+        for g in grid:
+            for h in ("tune", "holdout"):
+                f = g[h]
+                lines.append(f"| {g['high']} | {g['suspicious']} | {h} | {f['scam_high']} | {f['scam_flagged']} | "
+                             f"{f['normal_high']} | {f['normal_flagged']} | {f['warning_high']} |")
+        (out / "thresholds.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     overall = figures["verdict"]["all"]
     print(f"scams high {overall['scam_high']:.3f} · high+susp {overall['scam_flagged']:.3f}; normals high "
           f"{overall['normal_high']:.3f} · high+susp {overall['normal_flagged']:.3f}; warnings high "

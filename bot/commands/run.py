@@ -69,17 +69,11 @@ def run(args: argparse.Namespace) -> int:
 
     configure_logging(settings.log_level)
 
-    from telegram import Update
+    from bot.telegram.app import serve
 
-    from bot.telegram.app import build_application
-
-    application = build_application(settings)
     if args.webhook:
-        application.run_webhook(
-            listen=args.listen, port=args.port, url_path=urlparse(args.url).path.lstrip("/"),
-            webhook_url=args.url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        serve(settings, webhook_url=args.url, listen=args.listen, port=args.port, secret_token=secret,
+              url_path=urlparse(args.url).path.lstrip("/"))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        serve(settings)
     return 0

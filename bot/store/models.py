@@ -8,7 +8,7 @@ Design notes (why the tables look as they do):
   (``+86170``). One row per ``(number_key, match)``: removing an entry keeps the row (``active = False`` with
   who/why/when) and re-adding reactivates it; the full story lives in the append-only ``audit_log``.
 - An import adds its new numbers under one audit row per file (``import_batch_id`` on each added row points
-  to it); changes to existing rows are audited one row each, with before and after (see ``bot.store.store``).
+  to it); changes to existing rows are audited one row each, with before and after (see ``bot.store.engine``).
 - People are never stored by Telegram id except where the product needs to reach them (moderators, an
   appellant's chat, group chats). Reporters and users are keyed HMAC hashes (``bot.store.user_hash``).
 - Message text is stored only in ``reports``/``feedback``/``stored_checks`` and only with the user's consent.

@@ -105,6 +105,18 @@ def build_application(settings: Settings) -> Application:
     return application
 
 
+def serve(settings: Settings, *, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
+          secret_token: str | None = None, url_path: str = "") -> None:
+    """Run the bot until stopped: long polling, or a webhook server when ``webhook_url`` is given."""
+    application = build_application(settings)
+    if webhook_url:
+        application.run_webhook(listen=listen, port=port, url_path=url_path, webhook_url=webhook_url,
+                                secret_token=secret_token, allowed_updates=Update.ALL_TYPES,
+                                drop_pending_updates=False)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
 def register_handlers(application: Application) -> None:
     """Every handler, in the order documented at the top of this module."""
     # 1. Public commands.

@@ -8,6 +8,7 @@ import pytest
 from bot.evalset import EVAL_DIR, EvalRow, half, load_eval_set, score
 from bot.verdict import RiskLevel, Verdict
 from nlp import data as D
+from nlp import splits as S
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,7 +56,7 @@ def test_no_training_row_is_a_near_duplicate_of_an_evaluation_message():
     folder = REPO.parent / "shared" / "data"
     if not folder.is_dir():
         pytest.fail(f"the shared data folder is missing: {folder}")
-    splits = D.load_splits(folder)
+    splits = S.load_splits(folder)
     training = [e.text for e in splits.train] + [e.text for e in splits.dev] + [e.text for e in splits.test]
     evaluation = [D.normalize_for_model(r.text) for r in load_eval_set()]
     pairs = D.near_duplicate_pairs(evaluation + training, threshold=0.5)

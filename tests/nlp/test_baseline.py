@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 
 from nlp import data as D
+from nlp import splits as S
 from nlp.baseline import BaselineConfig, BaselineModel, train_baseline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shared"
 
 
 @pytest.fixture(scope="module")
-def splits() -> D.Splits:
-    return D.load_splits(FIXTURES)
+def splits() -> S.Splits:
+    return S.load_splits(FIXTURES)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from nlp import data as D
+from nlp import splits as S
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shared"
 REPO = Path(__file__).resolve().parents[2]
@@ -202,7 +203,7 @@ def test_near_duplicate_grouping_is_fast_enough_for_the_corpus():
 
 
 def test_fixture_templates_share_a_group_and_a_side():
-    splits = D.load_splits(FIXTURES, augment=False)
+    splits = S.load_splits(FIXTURES, augment=False)
     phishing_bank = [e for split in (splits.train, splits.dev, splits.test) for e in split
                      if "电子密码器认证将于次日过期" in e.text]
     assert len(phishing_bank) == 3
@@ -211,7 +212,7 @@ def test_fixture_templates_share_a_group_and_a_side():
     assert len(coupons) == 8 and len({e.group for e in coupons}) == 1
 
 
-def _side_of_groups(splits: D.Splits) -> dict[str, set[str]]:
+def _side_of_groups(splits: S.Splits) -> dict[str, set[str]]:
     sides: dict[str, set[str]] = {}
     for name in ("train", "dev", "test"):
         for e in getattr(splits, name):
@@ -221,9 +222,9 @@ def _side_of_groups(splits: D.Splits) -> dict[str, set[str]]:
 
 
 def test_splits_disjoint_by_group_and_reproducible_by_seed():
-    a = D.load_splits(FIXTURES, seed=7)
-    b = D.load_splits(FIXTURES, seed=7)
-    c = D.load_splits(FIXTURES, seed=8)
+    a = S.load_splits(FIXTURES, seed=7)
+    b = S.load_splits(FIXTURES, seed=7)
+    c = S.load_splits(FIXTURES, seed=8)
     assert all(len(s) == 1 for s in _side_of_groups(a).values())
     assert [e.text for e in a.train] == [e.text for e in b.train]
     assert [e.text for e in a.test] == [e.text for e in b.test]
@@ -233,7 +234,7 @@ def test_splits_disjoint_by_group_and_reproducible_by_seed():
 
 
 def test_dev_and_test_stay_real_and_synthetic_is_flagged():
-    splits = D.load_splits(FIXTURES)
+    splits = S.load_splits(FIXTURES)
     assert all(e.source in D.SOURCES[:-1] for e in splits.dev)
     assert all(e.source in D.SOURCES for e in splits.test)
     assert splits.synthetic_test and all(e.source == "synthetic" for e in splits.synthetic_test)
@@ -246,16 +247,16 @@ def test_dev_and_test_stay_real_and_synthetic_is_flagged():
 
 
 def test_leave_out_puts_the_whole_source_in_test_only():
-    splits = D.load_splits(FIXTURES, leave_out="fbs")
+    splits = S.load_splits(FIXTURES, leave_out="fbs")
     assert not any(e.source.startswith("fbs") for e in splits.train + splits.dev)
     fbs_total = sum(e.source == "fbs" for e in D.load_examples(FIXTURES))
     assert sum(e.source == "fbs" for e in splits.test) == fbs_total
     with pytest.raises(ValueError, match="unknown source"):
-        D.load_splits(FIXTURES, leave_out="nope")
+        S.load_splits(FIXTURES, leave_out="nope")
 
 
 def test_counts_table_lists_every_split_label_and_source():
-    table = D.load_splits(FIXTURES, augment=False).counts()
+    table = S.load_splits(FIXTURES, augment=False).counts()
     for needle in ("### train", "### dev", "### test", "| impersonate_police |", "| nus |", "tf8"):
         assert needle.strip("| ") in table
 

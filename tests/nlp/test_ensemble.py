@@ -262,7 +262,7 @@ def test_train_peer_cli_rejects_bad_input(tmp_path, capsys):
 def test_evaluate_cli_reports_three_columns_and_writes_the_dev_weight(tiny_base, tmp_path):
     """``fanzha evaluate --select-weight``: weight chosen on dev, written next to the peer, three columns."""
     from nlp.data import LABELS as ALL_LABELS
-    from nlp.data import load_splits
+    from nlp.splits import load_splits
 
     fixtures = Path(__file__).parent / "fixtures" / "shared"
     splits = load_splits(fixtures)

@@ -106,7 +106,7 @@ def test_transformer_and_peer_side_by_side(tiny_base, tmp_path):
     """The real ``Prediction`` of a tiny trained transformer goes through the same figures as the peer's."""
     from nlp.baseline import BaselineConfig, train_baseline
     from nlp.classifier import FraudClassifier
-    from nlp.data import load_splits
+    from nlp.splits import load_splits
     from nlp.train import TrainConfig, train_on_splits
 
     labels = ("normal", "impersonate_police", "romance", "phishing", "illegal_service")

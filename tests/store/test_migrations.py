@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import PROJECT_ROOT
 from bot.store import Store
+from bot.store.engine import MIGRATIONS_DIR
 from bot.store.models import Base
-from bot.store.store import MIGRATIONS_DIR
 
 
 def test_new_database_is_migrated_to_head_and_matches_the_models(db_url):

@@ -1,0 +1,219 @@
+"""What the community brings: moderators, reports and reporter trust, feedback on verdicts, appeals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    func,
+    select,
+)
+
+from bot.store.engine import (
+    Change,
+    NotFound,
+    StoreBase,
+)
+from bot.store.models import (
+    Appeal,
+    BlocklistEntry,
+    Feedback,
+    Moderator,
+    Report,
+    ReporterTrust,
+    utcnow,
+)
+
+
+class CommunityRepo(StoreBase):
+    """Community queries of the ``Store``."""
+
+    # --- moderators -------------------------------------------------------------------------------------
+
+    def add_moderator(self, telegram_user_id: int, *, actor: str | int) -> bool:
+        """Make someone a moderator. False if they were one already."""
+        with self._write() as session:
+            if session.get(Moderator, telegram_user_id) is not None:
+                return False
+            session.add(Moderator(telegram_user_id=telegram_user_id, added_by=str(actor)))
+            self._record(session, [Change(str(actor), "moderator.add", f"moderator:{telegram_user_id}",
+                                          None, {"telegram_user_id": telegram_user_id})])
+            return True
+
+    def remove_moderator(self, telegram_user_id: int, *, actor: str | int) -> bool:
+        """Remove a moderator. False if they were not one."""
+        with self._write() as session:
+            moderator = session.get(Moderator, telegram_user_id)
+            if moderator is None:
+                return False
+            before = {"telegram_user_id": telegram_user_id, "added_by": moderator.added_by}
+            session.delete(moderator)
+            self._record(session, [Change(str(actor), "moderator.remove", f"moderator:{telegram_user_id}",
+                                          before, None)])
+            return True
+
+    def list_moderators(self) -> list[Moderator]:
+        with self._read() as session:
+            return list(session.scalars(select(Moderator).order_by(Moderator.created_at)))
+
+    def is_moderator(self, telegram_user_id: int) -> bool:
+        with self._read() as session:
+            return session.get(Moderator, telegram_user_id) is not None
+
+    # --- reports and reporter trust ---------------------------------------------------------------------
+
+    def add_report(self, reporter_hash: str, *, number_key: str | None = None, text: str | None = None,
+                   text_fingerprint: str | None = None, verdict: dict[str, Any] | None = None) -> Report:
+        """Store a user's report. ``text`` only when the user consented to keeping it."""
+        with self._write() as session:
+            report = Report(reporter_hash=reporter_hash, number_key=number_key, text=text,
+                            text_fingerprint=text_fingerprint, verdict=verdict or {})
+            session.add(report)
+            session.flush()
+            self._record(session, [Change(f"reporter:{reporter_hash[:12]}", "report.add",
+                                          f"report:{report.id}", None,
+                                          {"number_key": number_key, "with_text": text is not None})])
+            return report
+
+    def count_reports_since(self, reporter_hash: str, since: datetime) -> int:
+        """How many reports this reporter filed since ``since`` (for the per-hour limit)."""
+        with self._read() as session:
+            return session.scalar(select(func.count()).select_from(Report).where(
+                Report.reporter_hash == reporter_hash, Report.created_at >= since)) or 0
+
+    def reports_for(self, number_key: str, *, status: str | None = None) -> list[Report]:
+        with self._read() as session:
+            stmt = select(Report).where(Report.number_key == number_key).order_by(Report.id)
+            if status is not None:
+                stmt = stmt.where(Report.status == status)
+            return list(session.scalars(stmt))
+
+    def pending_report_numbers(self, min_reporters: int = 1) -> list[tuple[str, int]]:
+        """(number_key, distinct pending reporters), most reported first, at or above the threshold."""
+        reporters = func.count(func.distinct(Report.reporter_hash))
+        with self._read() as session:
+            rows = session.execute(
+                select(Report.number_key, reporters).where(Report.status == "pending",
+                                                           Report.number_key.is_not(None))
+                .group_by(Report.number_key).having(reporters >= min_reporters)
+                .order_by(reporters.desc(), func.min(Report.created_at)))
+            return [(key, count) for key, count in rows]
+
+    def decide_reports(self, number_key: str, *, accepted: bool, actor: str | int) -> int:
+        """Accept or reject all pending reports of a number; updates each reporter's trust once.
+
+        Returns how many reports were decided. (Blocking the number itself is ``add_blocklist``.)
+        """
+        status = "accepted" if accepted else "rejected"
+        now = utcnow()
+        with self._write() as session:
+            reports = list(session.scalars(select(Report).where(
+                Report.number_key == number_key, Report.status == "pending")))
+            for report in reports:
+                report.status, report.decided_at, report.decided_by = status, now, str(actor)
+            for reporter in sorted({r.reporter_hash for r in reports}):
+                trust = session.get(ReporterTrust, reporter)
+                if trust is None:
+                    trust = ReporterTrust(reporter_hash=reporter, accepted_count=0, rejected_count=0)
+                    session.add(trust)
+                if accepted:
+                    trust.accepted_count += 1
+                else:
+                    trust.rejected_count += 1
+                trust.updated_at = now
+            if reports:
+                after = {"status": status, "report_ids": [r.id for r in reports]}
+                self._record(session, [Change(str(actor), f"reports.{status[:-2]}", f"reports:{number_key}",
+                                              {"pending": len(reports)}, after)])
+            return len(reports)
+
+    def reporter_trust(self, reporter_hash: str) -> ReporterTrust | None:
+        with self._read() as session:
+            return session.get(ReporterTrust, reporter_hash)
+
+    # --- feedback ---------------------------------------------------------------------------------------
+
+    def add_feedback(self, *, verdict: dict[str, Any], user_hash: str | None = None, text: str | None = None,
+                     comment: str | None = None) -> Feedback:
+        """A "wrong verdict" item. ``text`` only with the user's consent."""
+        with self._write() as session:
+            item = Feedback(user_hash=user_hash, text=text, verdict=verdict, comment=comment)
+            session.add(item)
+            session.flush()
+            self._record(session, [Change("user", "feedback.add", f"feedback:{item.id}", None,
+                                          {"with_text": text is not None})])
+            return item
+
+    def feedback_items(self, *, status: str | None = "pending", limit: int | None = None) -> list[Feedback]:
+        with self._read() as session:
+            stmt = select(Feedback).order_by(Feedback.id)
+            if status is not None:
+                stmt = stmt.where(Feedback.status == status)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return list(session.scalars(stmt))
+
+    def review_feedback(self, feedback_id: int, *, accepted: bool, actor: str | int,
+                        label: str | None = None) -> Feedback:
+        """Record a moderator's review; ``label`` is a category key, or "legit" for not fraud."""
+        with self._write() as session:
+            item = session.get(Feedback, feedback_id)
+            if item is None:
+                raise NotFound(f"no feedback #{feedback_id}")
+            before = {"status": item.status, "label": item.label}
+            item.status = "accepted" if accepted else "rejected"
+            item.label, item.reviewed_by, item.reviewed_at = label, str(actor), utcnow()
+            self._record(session, [Change(str(actor), "feedback.review", f"feedback:{feedback_id}", before,
+                                          {"status": item.status, "label": label})])
+            return item
+
+    # --- appeals ----------------------------------------------------------------------------------------
+
+    def add_appeal(self, number_key: str, *, appellant_chat_id: int, reason: str) -> Appeal:
+        with self._write() as session:
+            appeal = Appeal(number_key=number_key, appellant_chat_id=appellant_chat_id, reason=reason)
+            session.add(appeal)
+            session.flush()
+            self._record(session, [Change(f"chat:{appellant_chat_id}", "appeal.add", f"appeal:{appeal.id}",
+                                          None, {"number_key": number_key})])
+            return appeal
+
+    def get_appeal(self, appeal_id: int) -> Appeal | None:
+        with self._read() as session:
+            return session.get(Appeal, appeal_id)
+
+    def appeals(self, *, status: str | None = "pending") -> list[Appeal]:
+        with self._read() as session:
+            stmt = select(Appeal).order_by(Appeal.id)
+            if status is not None:
+                stmt = stmt.where(Appeal.status == status)
+            return list(session.scalars(stmt))
+
+    def decide_appeal(self, appeal_id: int, *, accepted: bool, actor: str | int, note: str = "") -> Appeal:
+        """Accept (delist the number, same transaction) or reject an appeal."""
+        actor = str(actor)
+        now = utcnow()
+        with self._write() as session:
+            appeal = session.get(Appeal, appeal_id)
+            if appeal is None:
+                raise NotFound(f"no appeal #{appeal_id}")
+            if appeal.status != "pending":
+                raise ValueError(f"appeal #{appeal_id} was already {appeal.status}")
+            appeal.status = "accepted" if accepted else "rejected"
+            appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, note
+            changes = [Change(actor, "appeal.decide", f"appeal:{appeal_id}", {"status": "pending"},
+                              {"status": appeal.status, "note": note})]
+            if accepted:
+                entry = session.scalar(select(BlocklistEntry).where(
+                    BlocklistEntry.number_key == appeal.number_key, BlocklistEntry.match == "exact",
+                    BlocklistEntry.active.is_(True)))
+                if entry is not None:
+                    before = self._blocklist_state(entry)
+                    entry.active, entry.removed_at, entry.removed_by = False, now, actor
+                    entry.removed_reason, entry.updated_at = f"appeal #{appeal_id} accepted", now
+                    changes.append(Change(actor, "blocklist.remove",
+                                          self._blocklist_target(entry.number_key, "exact"),
+                                          before, self._blocklist_state(entry)))
+            self._record(session, changes)
+            return appeal
