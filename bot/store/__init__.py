@@ -1,7 +1,8 @@
 """fanzha's store: tables (``models``), CSV files (``csvfiles``) and the ``Store`` that reads and writes them.
 
 Open once per process with ``Store.open(Settings().database_url)``: the schema is created or migrated on
-first use. See ``bot.store.engine`` for the design (audit, SQLite settings), one module per aggregate and ``bot.store.csvfiles`` for the CSV formats.
+first use. See ``bot.store.engine`` for the design (audit, SQLite settings), one module per aggregate
+(``blocklist``, ``allowlist``, ``community``, ``sessions``), and ``bot.store.csvfiles`` for the CSV formats.
 """
 
 from bot.store.csvfiles import CsvError, LineError, format_expiry, parse_expiry
