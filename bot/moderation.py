@@ -45,10 +45,8 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
-
 from bot.categories import resolve_category
-from bot.store import Change, NotFound, Store, keyed_hash
+from bot.store import NotFound, Store, keyed_hash
 from bot.store.csvfiles import parse_expiry
 from bot.store.models import (
     Appeal,
@@ -56,7 +54,6 @@ from bot.store.models import (
     BlocklistEntry,
     Feedback,
     Report,
-    ReporterTrust,
     utcnow,
 )
 
@@ -272,11 +269,7 @@ class Moderation:
 
     def reports_in_window(self, reporter_hash: str) -> int:
         """Distinct inputs this reporter reported in the last hour (what the rate limit counts)."""
-        since = self.clock() - RATE_WINDOW
-        with self.store._read() as session:
-            return session.scalar(
-                select(func.count(func.distinct(Report.text_fingerprint))).where(
-                    Report.reporter_hash == reporter_hash, Report.created_at >= since)) or 0
+        return self.store.reported_inputs_since(reporter_hash, self.clock() - RATE_WINDOW)
 
     def submit_report(self, user_id: int, *, reported: str, number_keys: Sequence[str] = (),
                       verdict: dict[str, Any] | None = None, keep_text: bool = False) -> ReportResult:
@@ -297,9 +290,7 @@ class Moderation:
         fingerprint = self.fingerprint(reported or " ".join(number_keys))
         keys = list(dict.fromkeys(number_keys))[:MAX_NUMBERS_PER_REPORT]
         verdict_facts = _verdict_facts(verdict or {})
-        with self.store._read() as session:
-            pending = session.execute(select(Report.number_key, Report.text_fingerprint).where(
-                Report.reporter_hash == reporter, Report.status == "pending")).all()
+        pending = self.store.pending_reports_by(reporter)
         if keys:
             already = {n for n, _ in pending if n is not None}
             todo = [k for k in keys if k not in already]
@@ -330,15 +321,7 @@ class Moderation:
 
     def _pending_groups(self) -> list[QueueItem]:
         """Every pending report group with its reporters and weight, whether or not it is ready."""
-        with self.store._read() as session:
-            reports = list(session.scalars(select(Report).where(Report.status == "pending")
-                                           .order_by(Report.id)))
-            hashes = sorted({r.reporter_hash for r in reports})
-            trust: dict[str, ReporterTrust] = {}
-            for start in range(0, len(hashes), 500):
-                for row in session.scalars(select(ReporterTrust).where(
-                        ReporterTrust.reporter_hash.in_(hashes[start : start + 500]))):
-                    trust[row.reporter_hash] = row
+        reports, trust = self.store.pending_reports_with_trust()
         groups: dict[tuple[str, str], list[Report]] = {}
         for report in reports:
             if not report.number_key and not report.text_fingerprint:
@@ -397,11 +380,7 @@ class Moderation:
         return None
 
     def _numbers_with_text(self, report_id: str) -> list[str]:
-        with self.store._read() as session:
-            fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == int(report_id)))
-            rows = session.scalars(select(func.distinct(Report.number_key)).where(
-                Report.text_fingerprint == fingerprint, Report.number_key.is_not(None)))
-            return sorted(rows)
+        return self.store.numbers_reported_with(int(report_id))
 
     def block_reported(self, moderator_id: int, number_key: str, category: str) -> tuple[BlocklistEntry, int]:
         """Block a queued number: entry (source ``reports``) then accept its reports. Returns (entry, reports)."""
@@ -425,37 +404,12 @@ class Moderation:
                     category: str | None = None) -> int:
         """Accept (as fraud of ``category``) or reject a reported text without numbers.
 
-        Mirrors ``Store.decide_reports`` for a text group: same trust update, same audit shape, one
-        transaction (written here because the store decides by number only).
+        The store decides it with the same trust update and audit shape as a number's reports.
         """
         self.require(moderator_id, Role.MODERATOR)
         category_key = resolve_category(category).key if accepted and category else None
-        actor = actor_of(moderator_id)
-        status = "accepted" if accepted else "rejected"
-        now = utcnow()
-        with self.store._write() as session:
-            fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == report_id))
-            if fingerprint is None:
-                raise NotFound(f"no report #{report_id}")
-            reports = list(session.scalars(select(Report).where(
-                Report.text_fingerprint == fingerprint, Report.number_key.is_(None),
-                Report.status == "pending")))
-            for report in reports:
-                report.status, report.decided_at, report.decided_by = status, now, actor
-            for reporter in sorted({r.reporter_hash for r in reports}):
-                trust = session.get(ReporterTrust, reporter)
-                if trust is None:
-                    trust = ReporterTrust(reporter_hash=reporter, accepted_count=0, rejected_count=0)
-                    session.add(trust)
-                trust.accepted_count += int(accepted)
-                trust.rejected_count += int(not accepted)
-                trust.updated_at = now
-            if reports:
-                Store._record(session, [Change(actor, f"reports.{status[:-2]}", f"reports:text:{report_id}",
-                                               {"pending": len(reports)},
-                                               {"status": status, "category": category_key,
-                                                "report_ids": [r.id for r in reports]})])
-            return len(reports)
+        return self.store.decide_text_reports(report_id, accepted=accepted, actor=actor_of(moderator_id),
+                                              category_key=category_key)
 
     # --- feedback ("wrong verdict") ---------------------------------------------------------------------
 
@@ -476,8 +430,7 @@ class Moderation:
             if label is None:
                 raise ValueError("accepting feedback needs the right label (a category or 'legit')")
             label = "legit" if label == "legit" else resolve_category(label).key
-        with self.store._read() as session:
-            item = session.get(Feedback, feedback_id)
+        item = self.store.get_feedback(feedback_id)
         if item is None:
             raise NotFound(f"no feedback #{feedback_id}")
         if item.status != "pending":
@@ -539,10 +492,7 @@ class Moderation:
         groups = self._pending_groups()
         ready = sum(1 for g in groups if self.is_ready(g))
         since_dt = datetime.combine(since, datetime.min.time(), UTC)
-        with self.store._read() as session:
-            handled = dict(session.execute(
-                select(Report.status, func.count()).where(Report.decided_at >= since_dt)
-                .group_by(Report.status)).all())
+        handled = self.store.report_decisions_since(since_dt)
         return Stats(
             since=since,
             checks_per_day=[(since + timedelta(days=i), per_day[since + timedelta(days=i)]) for i in range(days)],

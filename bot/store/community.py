@@ -105,28 +105,89 @@ class CommunityRepo(StoreBase):
 
         Returns how many reports were decided. (Blocking the number itself is ``add_blocklist``.)
         """
-        status = "accepted" if accepted else "rejected"
-        now = utcnow()
         with self._write() as session:
             reports = list(session.scalars(select(Report).where(
                 Report.number_key == number_key, Report.status == "pending")))
-            for report in reports:
-                report.status, report.decided_at, report.decided_by = status, now, str(actor)
-            for reporter in sorted({r.reporter_hash for r in reports}):
-                trust = session.get(ReporterTrust, reporter)
-                if trust is None:
-                    trust = ReporterTrust(reporter_hash=reporter, accepted_count=0, rejected_count=0)
-                    session.add(trust)
-                if accepted:
-                    trust.accepted_count += 1
-                else:
-                    trust.rejected_count += 1
-                trust.updated_at = now
-            if reports:
-                after = {"status": status, "report_ids": [r.id for r in reports]}
-                self._record(session, [Change(str(actor), f"reports.{status[:-2]}", f"reports:{number_key}",
-                                              {"pending": len(reports)}, after)])
-            return len(reports)
+            return self._decide(session, reports, accepted=accepted, actor=str(actor),
+                                target=f"reports:{number_key}")
+
+    def decide_text_reports(self, report_id: int, *, accepted: bool, actor: str | int,
+                            category_key: str | None = None) -> int:
+        """Accept or reject the pending reports of a text without numbers (all with report ``report_id``'s
+        fingerprint), in one transaction, with the same trust update and audit shape as ``decide_reports``."""
+        with self._write() as session:
+            fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == report_id))
+            if fingerprint is None:
+                raise NotFound(f"no report #{report_id}")
+            reports = list(session.scalars(select(Report).where(
+                Report.text_fingerprint == fingerprint, Report.number_key.is_(None),
+                Report.status == "pending")))
+            return self._decide(session, reports, accepted=accepted, actor=str(actor),
+                                target=f"reports:text:{report_id}", extra={"category": category_key})
+
+    def _decide(self, session: Any, reports: list[Report], *, accepted: bool, actor: str, target: str,
+                extra: dict[str, Any] | None = None) -> int:
+        """Mark ``reports`` decided, move each distinct reporter's trust once, and audit it: the one trust rule."""
+        status = "accepted" if accepted else "rejected"
+        now = utcnow()
+        for report in reports:
+            report.status, report.decided_at, report.decided_by = status, now, actor
+        for reporter in sorted({r.reporter_hash for r in reports}):
+            trust = session.get(ReporterTrust, reporter)
+            if trust is None:
+                trust = ReporterTrust(reporter_hash=reporter, accepted_count=0, rejected_count=0)
+                session.add(trust)
+            trust.accepted_count += int(accepted)
+            trust.rejected_count += int(not accepted)
+            trust.updated_at = now
+        if reports:
+            after = {"status": status, **(extra or {}), "report_ids": [r.id for r in reports]}
+            self._record(session, [Change(actor, f"reports.{status[:-2]}", target, {"pending": len(reports)}, after)])
+        return len(reports)
+
+    def reported_inputs_since(self, reporter_hash: str, since: datetime) -> int:
+        """Distinct inputs (text fingerprints) a reporter reported since ``since``: what the hourly limit counts."""
+        with self._read() as session:
+            return session.scalar(
+                select(func.count(func.distinct(Report.text_fingerprint))).where(
+                    Report.reporter_hash == reporter_hash, Report.created_at >= since)) or 0
+
+    def pending_reports_by(self, reporter_hash: str) -> list[tuple[str | None, str | None]]:
+        """(number key, text fingerprint) of a reporter's pending reports: for the duplicate check."""
+        with self._read() as session:
+            return [tuple(row) for row in session.execute(
+                select(Report.number_key, Report.text_fingerprint).where(
+                    Report.reporter_hash == reporter_hash, Report.status == "pending")).all()]
+
+    def pending_reports_with_trust(self) -> tuple[list[Report], dict[str, ReporterTrust]]:
+        """Every pending report (oldest first) and the trust rows of their reporters, in one read."""
+        with self._read() as session:
+            reports = list(session.scalars(select(Report).where(Report.status == "pending").order_by(Report.id)))
+            hashes = sorted({r.reporter_hash for r in reports})
+            trust: dict[str, ReporterTrust] = {}
+            for start in range(0, len(hashes), 500):
+                for row in session.scalars(select(ReporterTrust).where(
+                        ReporterTrust.reporter_hash.in_(hashes[start : start + 500]))):
+                    trust[row.reporter_hash] = row
+        return reports, trust
+
+    def numbers_reported_with(self, report_id: int) -> list[str]:
+        """The numbers reported together with report ``report_id``'s text (same fingerprint)."""
+        with self._read() as session:
+            fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == report_id))
+            rows = session.scalars(select(func.distinct(Report.number_key)).where(
+                Report.text_fingerprint == fingerprint, Report.number_key.is_not(None)))
+            return sorted(rows)
+
+    def report_decisions_since(self, since: datetime) -> dict[str, int]:
+        """Reports decided since ``since``, by status."""
+        with self._read() as session:
+            return dict(session.execute(select(Report.status, func.count()).where(Report.decided_at >= since)
+                                        .group_by(Report.status)).all())
+
+    def get_feedback(self, feedback_id: int) -> Feedback | None:
+        with self._read() as session:
+            return session.get(Feedback, feedback_id)
 
     def reporter_trust(self, reporter_hash: str) -> ReporterTrust | None:
         with self._read() as session:
