@@ -157,14 +157,12 @@ def _block_remove(args: argparse.Namespace, store: Store) -> int:
 def _block_show(args: argparse.Namespace, store: Store) -> int:
     from bot.categories import BY_KEY
 
-    entry = store.get_blocklist(args.number, prefix=args.prefix)
+    entry, covered = store.entry_or_covering(args.number, prefix=args.prefix)
     if entry is None:
-        covering = None if args.prefix else store.lookup(store.blocklist_key(args.number)[0])
-        if covering is None:
-            print(f"error: {args.number} is not on the blocklist", file=sys.stderr)
-            return 1
-        print(f"{args.number} has no entry of its own but is covered by the prefix {covering.number_key}*")
-        entry = covering
+        print(f"error: {args.number} is not on the blocklist", file=sys.stderr)
+        return 1
+    if covered:
+        print(f"{args.number} has no entry of its own but is covered by the prefix {entry.number_key}*")
     star = "*" if entry.is_prefix else ""
     category = BY_KEY.get(entry.category)
     if not entry.active:

@@ -269,6 +269,7 @@ STRINGS: dict[str, str] = {
     "mod.lookup.usage": "Usage: /lookup NUMBER",
     "mod.lookup.title": "📞 {number}",
     "mod.lookup.not_listed": "Not on the blocklist.",
+    "mod.lookup.covered": "No entry of its own, but covered by the prefix {prefix}:",
     "mod.lookup.listed": "⛔ On the blocklist",
     "mod.lookup.expired": "⌛ Expired ({date}): no longer matches checks",
     "mod.lookup.removed": "Removed from the blocklist ({date}, reason: {reason})",

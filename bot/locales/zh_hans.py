@@ -266,6 +266,7 @@ STRINGS: dict[str, str] = {
     "mod.lookup.usage": "用法：/lookup 号码",
     "mod.lookup.title": "📞 {number}",
     "mod.lookup.not_listed": "不在黑名单上。",
+    "mod.lookup.covered": "这个号码本身不在名单上，但被号段 {prefix} 覆盖：",
     "mod.lookup.listed": "⛔ 在黑名单上",
     "mod.lookup.expired": "⌛ 已过期（{date} 到期），不再命中检查",
     "mod.lookup.removed": "已移出黑名单（{date}，原因：{reason}）",

@@ -266,6 +266,7 @@ STRINGS: dict[str, str] = {
     "mod.lookup.usage": "用法：/lookup 號碼",
     "mod.lookup.title": "📞 {number}",
     "mod.lookup.not_listed": "不在黑名單上。",
+    "mod.lookup.covered": "這個號碼本身不在名單上，但被號段 {prefix} 覆蓋：",
     "mod.lookup.listed": "⛔ 在黑名單上",
     "mod.lookup.expired": "⌛ 已過期（{date} 到期），不再命中檢查",
     "mod.lookup.removed": "已移出黑名單（{date}，原因：{reason}）",

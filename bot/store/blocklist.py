@@ -139,6 +139,19 @@ class BlocklistRepo(StoreBase):
             return session.scalar(select(BlocklistEntry).where(
                 BlocklistEntry.number_key == key, BlocklistEntry.match == match))
 
+    def entry_or_covering(self, number: str, *, prefix: bool = False) -> tuple[BlocklistEntry | None, bool]:
+        """(entry, covered): this number's own entry, else the active prefix entry that covers it (covered=True).
+
+        What a moderator asking about a number needs to see: ``/lookup`` and ``fanzha blocklist show`` both use it.
+        """
+        entry = self.get_blocklist(number, prefix=prefix)
+        if entry is not None or prefix or number.rstrip().endswith("*"):
+            return entry, False
+        hit = self.lookup(self.blocklist_key(number)[0])
+        if hit is None or hit.match != "prefix":
+            return None, False
+        return self.get_blocklist(hit.number_key, prefix=True), True
+
     def lookup(self, number_key: str, *, now: datetime | None = None) -> BlocklistHit | None:
         """The active, unexpired entry for a canonical key: the exact number, else the longest prefix.
 

@@ -402,13 +402,17 @@ async def lookup_command(update: Update, context: Context, service: Moderation, 
     store = service.store
     written = key + ("*" if prefix else "")
 
-    def gather() -> tuple[Any, Any, dict[str, int], list[Any]]:
-        entry = store.get_blocklist(written)
+    def gather() -> tuple[Any, bool, Any, dict[str, int], list[Any]]:
+        entry, covered = store.entry_or_covering(written)
         official = None if prefix else store.get_allowlist(key)
-        return entry, official, service.report_counts(key), store.history(written)
+        history_of = entry.number_key + "*" if covered else written
+        return entry, covered, official, service.report_counts(key), store.history(history_of)
 
-    entry, official, counts, history = await asyncio.to_thread(gather)
-    lines = [t(lang, "mod.lookup.title", number=_num(written)), *_entry_lines(entry, lang)]
+    entry, covered, official, counts, history = await asyncio.to_thread(gather)
+    lines = [t(lang, "mod.lookup.title", number=_num(written))]
+    if covered:
+        lines.append(t(lang, "mod.lookup.covered", prefix=_num(entry.number_key + "*")))
+    lines += _entry_lines(entry, lang)
     if official is not None:
         lines.append(t(lang, "mod.lookup.official", owner=localize_data(official.owner, lang)))
     lines.append(t(lang, "mod.lookup.reports", **counts))

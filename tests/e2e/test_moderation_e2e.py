@@ -472,3 +472,11 @@ def test_stats_show_counts_without_personal_data(bot):
     with store_of(bot) as store:
         total = sum(s.count for s in store.check_stats(store_time_hour_ago().date()))
     assert t(ZH, "mod.stats.checks", total=total) in text
+
+
+def test_lookup_of_a_number_covered_by_a_prefix_names_the_prefix(bot):
+    with store_of(bot) as store:
+        store.add_blocklist("+861709876", "card_trafficking", actor=1, prefix=True, evidence="一批断卡号段")
+    looked = say(bot, MODERATOR, "/lookup 17098765432").text
+    assert t(ZH, "mod.lookup.covered", prefix="+86 1709876*") in looked
+    assert "一批断卡号段" in looked and t(ZH, "mod.lookup.not_listed") not in looked

@@ -173,3 +173,14 @@ def test_lookups_from_many_threads_while_moderators_write(store):
             assert answer == number + number
         else:
             assert answer is None
+
+
+def test_a_number_covered_by_a_prefix_shows_that_prefix(store):
+    """What /lookup and `fanzha blocklist show` show for a number with no entry of its own."""
+    store.add_blocklist("+861701234", "fake_investment", actor=1, prefix=True, evidence="segment")
+    entry, covered = store.entry_or_covering("17012345678")
+    assert covered and entry.number_key == "+861701234" and entry.is_prefix
+    store.add_blocklist("17012345678", "card_trafficking", actor=1)
+    entry, covered = store.entry_or_covering("17012345678")
+    assert not covered and entry.number_key == "+8617012345678"
+    assert store.entry_or_covering("13800138000") == (None, False)
