@@ -56,6 +56,7 @@ from bot.store.models import (
     Report,
     utcnow,
 )
+from bot.verdict import VerdictSummary
 
 MAX_NUMBERS_PER_REPORT = 5
 RATE_WINDOW = timedelta(hours=1)
@@ -510,12 +511,11 @@ def _numbers_of(items: Sequence[QueueItem]) -> set[str]:
 
 
 def _verdict_facts(verdict: dict[str, Any]) -> dict[str, Any]:
-    """What a report keeps of the verdict: level, category and evidence kinds (no texts, no numbers)."""
-    return {
-        "risk_level": verdict.get("risk_level"),
-        "category_key": verdict.get("category_key"),
-        "evidence_kinds": sorted({e.get("kind") for e in verdict.get("evidence", []) if e.get("kind")}),
-    }
+    """What a report or feedback keeps of the verdict: level, category and evidence kinds (no texts, no
+    numbers), read by ``VerdictSummary`` from a stored summary or a whole verdict alike."""
+    summary = VerdictSummary.from_json(verdict)
+    return {"risk_level": summary.risk_level, "category_key": summary.category_key,
+            "evidence_kinds": list(summary.evidence_kinds)}
 
 
 __all__ = [

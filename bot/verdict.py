@@ -128,3 +128,38 @@ class Verdict:
             "advice_keys": [str(a) for a in self.advice],
             "input_kind": self.input_kind,
         }
+
+
+@dataclass(frozen=True)
+class VerdictSummary:
+    """A verdict's gist, the one shape every layer passes on (stored check, report, feedback, moderation):
+    level, category, probability and the kinds of evidence, never the text or the numbers."""
+
+    risk_level: str
+    category_key: str | None = None
+    fraud_probability: float | None = None
+    evidence_kinds: tuple[str, ...] = ()
+    input_kind: str = "text"
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> VerdictSummary:
+        return cls(risk_level=str(verdict.risk_level), category_key=verdict.category_key,
+                   fraud_probability=verdict.fraud_probability,
+                   evidence_kinds=tuple(sorted({str(e.kind) for e in verdict.evidence})),
+                   input_kind=verdict.input_kind)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> VerdictSummary:
+        """From a stored summary, or from a whole ``Verdict.to_json()`` (its evidence list gives the kinds)."""
+        data = data or {}
+        kinds = data.get("evidence_kinds")
+        if kinds is None:
+            kinds = {e.get("kind") for e in data.get("evidence") or () if isinstance(e, dict) and e.get("kind")}
+        return cls(risk_level=str(data.get("risk_level") or "unknown"), category_key=data.get("category_key"),
+                   fraud_probability=data.get("fraud_probability"),
+                   evidence_kinds=tuple(sorted(str(k) for k in kinds)), input_kind=data.get("input_kind") or "text")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"risk_level": self.risk_level, "category_key": self.category_key,
+                "fraud_probability": self.fraud_probability, "evidence_kinds": list(self.evidence_kinds),
+                "input_kind": self.input_kind}

@@ -27,7 +27,7 @@ from bot.telegram.extract import Checkable, what_to_check
 from bot.telegram.moderation import moderation_service, notify_new_reports
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import Services, services
-from bot.verdict import RiskLevel, Verdict
+from bot.verdict import RiskLevel, Verdict, VerdictSummary
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +48,9 @@ def _is_group(chat: Chat | None) -> bool:
 
 
 def verdict_summary(verdict: Verdict, lang: str) -> dict[str, Any]:
-    """What a stored check keeps for its buttons: the verdict's gist, never the text or the numbers."""
-    return {
-        "risk_level": str(verdict.risk_level),
-        "category_key": verdict.category_key,
-        "fraud_probability": verdict.fraud_probability,
-        "evidence_kinds": sorted({str(e.kind) for e in verdict.evidence}),
-        "input_kind": verdict.input_kind,
-        "lang": lang,
-    }
+    """What a stored check keeps for its buttons: the verdict's gist (``VerdictSummary``) and the reader's
+    language, never the text or the numbers."""
+    return {**VerdictSummary.of(verdict).to_json(), "lang": lang}
 
 
 def _store_check(svc: Services, verdict: Verdict, lang: str) -> str:
@@ -266,7 +260,7 @@ async def _submit_report(query: Any, context: Context, svc: Services, summary: d
 async def _submit_feedback(query: Any, context: Context, svc: Services, summary: dict[str, Any], lang: str, *,
                            with_text: bool, check_id: str) -> None:
     text, _numbers = _reported_material(_original(query), context.bot.username)
-    await asyncio.to_thread(svc.store.add_feedback, verdict=summary, user_hash=svc.user_hash(query.from_user.id),
+    await asyncio.to_thread(moderation_service(context).submit_feedback, query.from_user.id, verdict=summary,
                             text=text if with_text else None)
     await query.answer(t(lang, "feedback.done"), show_alert=True)
     await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, wrong=False))
