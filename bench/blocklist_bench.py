@@ -9,7 +9,7 @@ audited: one audit row for the file with the keys it added, each added entry poi
 mix hits (exact and by prefix) and misses, one ``Store.lookup`` each, as the checker calls it. Writes
 ``bench/results/blocklist.md`` and ``.json``. Run it on a quiet machine: the 1-minute load average is
 recorded with the figures, since other work on the same cores inflates both.
-Targets (issue 2): import ≤ 30 s, lookup p99 ≤ 1 ms on SQLite.
+Targets: import ≤ 30 s, lookup p99 ≤ 1 ms on SQLite.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ raised out of the way. Latency is from the moment an update is queued at the fak
 the bot's ``sendMessage`` reaches it. A warm-up round is not counted. Everything runs on loopback and
 every wait is bounded. Writes bench/results/bot.md and bot.json (with ``--model off``: bot_no_model.*).
 
-Targets (issue 5): ≥ 50 updates/s sustained, p95 ≤ 300 ms, on 2 cores.
+Targets: ≥ 50 updates/s sustained, p95 ≤ 300 ms, on 2 cores.
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Verdict mix: " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())),
         "",
-        "Targets (issue 4): p50 ≤ 30 ms, p99 ≤ 100 ms.",
+        "Targets: p50 ≤ 30 ms, p99 ≤ 100 ms.",
     ]
     (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

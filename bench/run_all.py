@@ -6,10 +6,10 @@ import importlib
 import sys
 
 BENCH_MODULES = (
-    "bench.blocklist_bench",  # issue 2: import 1M rows, lookup p50/p99 (SQLite, PostgreSQL)
-    "bench.check_bench",      # issue 4: check latency per stage on real messages
-    "bench.model_bench",      # issue 3: transformer vs TF-IDF throughput/latency/RSS
-    "bench.bot_bench",        # issue 5: updates/s and reply latency through the fake Bot API
+    "bench.blocklist_bench",  # import 1M rows, lookup p50/p99 (SQLite, PostgreSQL)
+    "bench.check_bench",      # check latency per stage on real messages
+    "bench.model_bench",      # transformer vs TF-IDF throughput/latency/RSS
+    "bench.bot_bench",        # updates/s and reply latency through the fake Bot API
 )
 
 

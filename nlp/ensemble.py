@@ -16,7 +16,6 @@ when the peer's artefacts and that file exist, else the transformer alone; both 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -27,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nlp.data import FRAUD_LABELS, PERSONAL_SOURCES, normalize_for_model
-from nlp.peer import ILLEGAL, NORMAL, PEER_SUBDIR, SPEC_FILE, Peer, PeerNotFoundError
+from nlp.labels import ILLEGAL, NORMAL
+from nlp.paths import file_sha256 as sha256_of
+from nlp.peer import PEER_SUBDIR, SPEC_FILE, Peer, PeerNotFoundError
 
 if TYPE_CHECKING:
     from nlp.classifier import FraudClassifier, Prediction
@@ -267,7 +268,7 @@ def _strip(row: dict | None) -> dict | None:
 
 
 def file_sha256(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return sha256_of(path) if path.is_file() else None
 
 
 def write_ensemble_spec(peer_dir: Path, selection: dict, **context: Any) -> Path:

@@ -14,7 +14,6 @@ Trained on exactly the transformer's split (``nlp.splits.load_splits``) and text
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -27,14 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nlp.data import CATEGORY_ZH, LABELS, decide, normalize_for_model
+from nlp.labels import NORMAL
+from nlp.paths import default_model_dir, file_sha256
 
 if TYPE_CHECKING:
     from nlp.baseline import BaselinePrediction
     from nlp.data import Example
     from nlp.splits import Splits
 
-NORMAL = "normal"
-ILLEGAL = "illegal_service"
 FORMAT_VERSION = 1
 SPEC_FILE = "peer.json"
 IDF_FILE = "idf.npy"
@@ -65,13 +64,7 @@ class PeerConfig:
 
 def default_peer_dir(model_dir: Path | str | None = None) -> Path:
     """``<model_dir>/peer``; the model dir defaults to the transformer's (``FANZHA_MODEL_DIR`` or data/model)."""
-    if model_dir is None:
-        import os
-
-        env = os.environ.get("FANZHA_MODEL_DIR")
-        # Same rule as nlp.classifier.default_model_dir, without importing torch.
-        model_dir = Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "data" / "model"
-    return Path(model_dir) / PEER_SUBDIR
+    return Path(model_dir if model_dir is not None else default_model_dir()) / PEER_SUBDIR
 
 
 def _hasher(config: PeerConfig):
@@ -178,7 +171,7 @@ class Peer:
                            "n_features": self.config.n_features, "alternate_sign": False, "norm": None,
                            "lowercase": self.config.lowercase},
             "tfidf": {"sublinear_tf": self.config.sublinear_tf, "norm": "l2", "idf": IDF_FILE},
-            "files": {name: _sha256(folder / name) for name in arrays},
+            "files": {name: file_sha256(folder / name) for name in arrays},
             **self.meta,
         }
         (folder / SPEC_FILE).write_text(json.dumps(spec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -208,8 +201,6 @@ class Peer:
             raise PeerNotFoundError(f"the TF-IDF peer in {folder} is inconsistent: {exc}") from exc
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def train_peer(splits: Splits | Sequence[Example], config: PeerConfig | None = None,

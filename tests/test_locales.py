@@ -7,8 +7,8 @@ import string
 import pytest
 
 from bot.categories import CATEGORIES
+from bot.language import script_counts
 from bot.locales import LANGUAGES, TABLES, t
-from bot.render import script_counts
 from bot.verdict import Advice, RiskLevel
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.language import pick_language, script_counts
 from bot.render import (
     advice_text,
     fit_message,
-    pick_language,
     render_number_card,
     render_verdict,
-    script_counts,
     summary_line,
 )
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
@@ -175,3 +174,11 @@ def test_impersonation_by_a_site_names_the_site_not_a_number():
     assert "m845.com.cn" in zh and "icbc.com.cn" in zh and "?" not in zh
     assert "m845.com.cn" in evidence_text(evidence, "en")
     assert "官方網站" in evidence_text(evidence, "zh-Hant")
+
+
+def test_the_cores_message_limit_is_telegrams() -> None:
+    from telegram.constants import MessageLimit
+
+    from bot.render import TELEGRAM_MESSAGE_LIMIT
+
+    assert TELEGRAM_MESSAGE_LIMIT == MessageLimit.MAX_TEXT_LENGTH

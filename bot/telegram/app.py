@@ -7,8 +7,8 @@ so any instance can take it) and goes no further. Everything else is in group 0,
 whose filter matches an update handles it, so the specific ones come before the catch-alls:
 
 1. Public commands — ``/start``, ``/help``, ``/privacy``, ``/lang`` (``bot.telegram.public``).
-2. Moderation — commands and buttons for volunteer moderators (issue 6, ``bot.telegram.moderation``,
-   registered here through its ``register(application)`` when the module exists). They come before the
+2. Moderation — commands and buttons for volunteer moderators (``bot.telegram.moderation``, registered
+   here through its ``register(application)``). They come before the
    public catch-alls so a moderator's command or reply is never taken for a message to check.
 3. Group admin commands — ``/quiet`` (``bot.telegram.groups``).
 4. Verdict and language buttons — one ``CallbackQueryHandler`` for the ``v:`` and ``lang:`` data this
@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import importlib
 import logging
 from typing import Any
 
@@ -51,14 +50,13 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.locales import t
-from bot.telegram import groups, inline, public
+from bot.telegram import groups, inline, moderation, public
 from bot.telegram.ratelimit import CheckRateLimiter
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 
-MODERATION_MODULE = "bot.telegram.moderation"
 FLOOD_RETRIES = 3
 """How often AIORateLimiter retries a call Telegram answered with 429 (after waiting ``retry_after``)."""
 OVERALL_MAX_RATE = 0
@@ -124,14 +122,8 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("help", public.help_command))
     application.add_handler(CommandHandler("privacy", public.privacy_command))
     application.add_handler(CommandHandler("lang", public.lang_command))
-    # 2. Moderation (issue 6): bot.telegram.moderation.register(application) adds its handlers here.
-    try:
-        moderation = importlib.import_module(MODERATION_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != MODERATION_MODULE:
-            raise
-    else:
-        moderation.register(application)
+    # 2. Moderation: its commands, buttons and appeal steps.
+    moderation.register(application)
     # 3. Group admin commands.
     application.add_handler(CommandHandler("quiet", groups.quiet_command))
     # 4. Verdict and language buttons.

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -31,8 +31,7 @@ from bot.verdict import RiskLevel, Verdict, VerdictSummary
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_TEXT_LIMIT = 4096
-TEXT_LIMIT = min(MAX_TEXT_CHARS, TELEGRAM_TEXT_LIMIT)
+TEXT_LIMIT = min(MAX_TEXT_CHARS, MessageLimit.MAX_TEXT_LENGTH)
 """Longest input checked: what Telegram can deliver in one message, within the checker's limit."""
 STORED_CHECK_TTL = timedelta(days=2)
 """How long a verdict summary is kept for its buttons (said in /privacy)."""

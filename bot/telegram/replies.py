@@ -10,7 +10,7 @@ from telegram import Message, ReplyParameters, User
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
-from bot.render import pick_language
+from bot.language import pick_language
 from bot.telegram.services import Services
 
 log = logging.getLogger(__name__)

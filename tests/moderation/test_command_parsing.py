@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.moderation import _csv_kind, _number_key, _split_expires, _split_number
+from bot.telegram.moderation import csv_kind, number_key_of, split_expires, split_number
 
 
 @pytest.mark.parametrize(("tokens", "number", "rest"), [
@@ -17,23 +17,23 @@ from bot.telegram.moderation import _csv_kind, _number_key, _split_expires, _spl
     (["冒充公检法"], None, ["冒充公检法"]),
 ])
 def test_split_number_takes_the_leading_number_tokens(tokens, number, rest):
-    assert _split_number(tokens) == (number, rest)
+    assert split_number(tokens) == (number, rest)
 
 
 def test_split_expires_finds_the_option_anywhere():
-    assert _split_expires(["13800138000", "expires=2026-06-30", "其他", "证据"]) == (
+    assert split_expires(["13800138000", "expires=2026-06-30", "其他", "证据"]) == (
         "2026-06-30", ["13800138000", "其他", "证据"])
-    assert _split_expires(["到期：2026-01-01"]) == ("2026-01-01", [])
-    assert _split_expires(["其他"]) == (None, ["其他"])
+    assert split_expires(["到期：2026-01-01"]) == ("2026-01-01", [])
+    assert split_expires(["其他"]) == (None, ["其他"])
 
 
 def test_number_key_normalizes_numbers_and_prefixes():
-    assert _number_key("+8613800138000") == ("+8613800138000", False)
-    assert _number_key("(0755)88888888") == ("+8675588888888", False)
-    assert _number_key("170*") == ("+86170", True)
+    assert number_key_of("+8613800138000") == ("+8613800138000", False)
+    assert number_key_of("(0755)88888888") == ("+8675588888888", False)
+    assert number_key_of("170*") == ("+86170", True)
 
 
 def test_csv_kind_is_read_from_the_header():
-    assert _csv_kind("number,owner,aliases\n95588,工行,\n".encode()) == "allowlist"
-    assert _csv_kind("\ufeffnumber,category\n".encode()) == "blocklist"
-    assert _csv_kind(b"") == "blocklist"
+    assert csv_kind("number,owner,aliases\n95588,工行,\n".encode()) == "allowlist"
+    assert csv_kind("\ufeffnumber,category\n".encode()) == "blocklist"
+    assert csv_kind(b"") == "blocklist"

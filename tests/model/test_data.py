@@ -1,6 +1,6 @@
 """nlp.data: parsers, one mask scheme, T→S, dedup, label policy, grouped seeded splits, leave-one-source-out.
 
-Small fixture files in the real formats live in tests/nlp/fixtures/shared/; the last tests run on the real
+Small fixture files in the real formats live in tests/model/fixtures/shared/; the last tests run on the real
 shared data (FANZHA_SHARED_DATA or the repo's sibling ../shared/data) and are skipped only if it is absent.
 """
 

@@ -1,0 +1,151 @@
+"""A moderator's CSV upload: a preview of what it would change, then Confirm or Cancel (kept in the database)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+
+from bot.locales import t
+from bot.moderation import (
+    Moderation,
+)
+from bot.render import localize_data
+from bot.store import CsvError
+from bot.store.csvfiles import format_expiry
+from bot.telegram.moderation.common import (
+    IMPORT_TTL,
+    MAX_CSV_BYTES,
+    PREVIEW_ERRORS,
+    PREVIEW_ROWS,
+    Context,
+    category_label,
+    edit_text,
+    moderation_service,
+    number_label,
+    reply,
+)
+from bot.telegram.replies import language_for
+from bot.telegram.services import services
+
+# ── CSV import: preview, then confirm ───────────────────────────────────────────────────────────────
+
+def csv_kind(data: bytes) -> str:
+    """Which list a file is for, by its header (an ``owner`` column means the allowlist)."""
+    first = data[:2048].decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()
+    header = [c.strip().lower() for c in first[0].split(",")] if first else []
+    return "allowlist" if "owner" in header else "blocklist"
+
+
+def _preview_text(preview: Any, kind: str, name: str, lang: str) -> str:
+    lines = [t(lang, f"mod.import.preview.{kind}", name=name, add=len(preview.to_add),
+               update=len(preview.to_update), same=preview.unchanged)]
+    shown = 0
+    for row in preview.to_add[:PREVIEW_ROWS]:
+        lines.append(_preview_row("+", row, None, kind, lang))
+        shown += 1
+    for row, current in preview.to_update[: max(0, PREVIEW_ROWS - shown)]:
+        lines.append(_preview_row("~", row, current, kind, lang))
+        shown += 1
+    hidden = len(preview.to_add) + len(preview.to_update) - shown
+    if hidden > 0:
+        lines.append(t(lang, "mod.import.more", count=hidden))
+    lines.append(t(lang, "mod.import.ask"))
+    return "\n".join(lines)
+
+
+def _preview_row(mark: str, row: Any, current: dict[str, Any] | None, kind: str, lang: str) -> str:
+    number = number_label(row.number_key + ("*" if getattr(row, "match", "exact") == "prefix" else ""))
+    if kind == "allowlist":
+        old = f"{current['owner']} → " if current and current.get("owner") != row.owner else ""
+        return f"{mark} {number} {old}{row.owner}"
+    old = ""
+    if current and current.get("category") != row.category:
+        old = f"{category_label(current.get('category'), lang)} → "
+    expires = f" ⏳{format_expiry(row.expires_at)}" if row.expires_at else ""
+    return f"{mark} {number} {old}{category_label(row.category, lang)}{expires}"
+
+
+async def on_csv_document(update: Update, context: Context) -> None:
+    """A CSV file in a private chat: a moderator gets a preview; anyone else the usual "can't read files"."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.document is None:
+        return
+    svc = services(context)
+    lang = await language_for(svc, user)
+    service = moderation_service(context)
+    if not await asyncio.to_thread(service.is_moderator, user.id):
+        await reply(update, context, t(lang, "input.unsupported", kind=t(lang, "kind.document")))
+        return
+    document = message.document
+    name = document.file_name or "file.csv"
+    if (document.file_size or 0) > MAX_CSV_BYTES:
+        await reply(update, context, t(lang, "mod.import.too_big", mb=MAX_CSV_BYTES // (1024 * 1024)))
+        return
+    telegram_file = await context.bot.get_file(document.file_id)
+    data = bytes(await telegram_file.download_as_bytearray())
+    kind = csv_kind(data)
+    store = service.store
+    try:
+        preview = await asyncio.to_thread(
+            store.preview_allowlist_csv if kind == "allowlist" else store.preview_blocklist_csv, data)
+        errors = preview.errors
+    except CsvError as exc:
+        preview, errors = None, exc.errors
+    if errors:
+        lines = [t(lang, "mod.import.errors", name=name, count=len(errors))]
+        lines += [t(lang, "mod.import.error_line", line=e.line, reason=localize_data(e.reason, lang))
+                  for e in errors[:PREVIEW_ERRORS]]
+        if len(errors) > PREVIEW_ERRORS:
+            lines.append(t(lang, "mod.import.more_errors", count=len(errors) - PREVIEW_ERRORS))
+        lines.append(t(lang, "mod.import.fix"))
+        await reply(update, context, "\n".join(lines))
+        return
+    if not preview.to_add and not preview.to_update:
+        await reply(update, context, t(lang, "mod.import.nothing", name=name, same=preview.unchanged))
+        return
+    token = secrets.token_urlsafe(6)
+    # The file waits in the database (pending_flows) for the confirm tap, which any instance may receive.
+    await asyncio.to_thread(svc.store.put_flow, f"import:{token}", svc.user_hash(user.id),
+                            {"kind": kind, "name": name}, ttl=IMPORT_TTL, blob=data)
+    keyboard = InlineKeyboardMarkup([[
+        InlineKeyboardButton(t(lang, "mod.btn.confirm_import"), callback_data=f"m:i:y:{token}"),
+        InlineKeyboardButton(t(lang, "mod.btn.cancel"), callback_data=f"m:i:n:{token}"),
+    ]])
+    await reply(update, context, _preview_text(preview, kind, name, lang), reply_markup=keyboard)
+
+
+async def import_button(query: Any, context: Context, service: Moderation, lang: str, op: str, token: str) -> None:
+    svc = services(context)
+    # Taken in one statement: a double tap, or taps reaching two instances, apply the file once.
+    pending = await asyncio.to_thread(svc.store.take_flow, f"import:{token}", svc.user_hash(query.from_user.id))
+    if pending is None:
+        await query.answer(t(lang, "mod.import.expired"), show_alert=True)
+        await edit_text(query, t(lang, "mod.import.expired"))
+        return
+    kind, name = pending.data["kind"], pending.data["name"]
+    if op == "n":
+        await query.answer()
+        await edit_text(query, t(lang, "mod.import.cancelled", name=name))
+        return
+    actor = f"tg:{query.from_user.id}"
+    store = service.store
+    apply = store.import_allowlist_csv if kind == "allowlist" else store.import_blocklist_csv
+    try:
+        result = await asyncio.to_thread(apply, pending.blob or b"", actor=actor)
+    except CsvError as exc:  # unreachable unless the file changed meaning; nothing was written
+        await query.answer()
+        await edit_text(query, t(lang, "mod.import.errors", name=name, count=len(exc.errors)))
+        return
+    if kind == "allowlist":
+        await asyncio.to_thread(svc.checker.refresh_lists)
+    await query.answer()
+    await edit_text(query, t(lang, "mod.import.done", name=name, add=result.added, update=result.updated,
+                         same=result.unchanged))
