@@ -41,47 +41,39 @@ def _read_input(args: argparse.Namespace) -> str:
         raise ValueError(f"input is not UTF-8 text (byte {exc.start}); fanzha checks text messages only") from exc
 
 
-def read_batch(lines: Any) -> list[tuple[Any, str]]:
-    """(id, text) per non-blank line; a ``ValueError`` names the first bad line (1-based) before any work."""
-    items: list[tuple[Any, str]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"第 {number} 行不是有效的 JSON（{exc.msg}）") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise ValueError(f'第 {number} 行应是含 "id" 和字符串 "text" 的 JSON 对象')
-        items.append((obj.get("id"), obj["text"]))
-    return items
+def _open_checker(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The store and a checker for this process (the model in-process: one run, no child process)."""
+    from bot.check import Checker
+    from bot.config import Settings
+    from bot.store import Store
+
+    settings = Settings()
+    if args.no_model:
+        settings = settings.model_copy(update={"use_model": False})
+    store = Store.open(settings.database_url)
+    return store, Checker.from_settings(settings, store, model_process=False)
 
 
 def _run_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from bot.check import Checker, EmptyInput, TextTooLong
-    from bot.config import Settings
+    from bot.check import EmptyInput, TextTooLong
     from bot.render import verdict_json
-    from bot.store import Store
+    from nlp.cli import InputError, read_jsonl
 
     try:
         if args.input == "-":
-            items = read_batch(sys.stdin)
+            items = read_jsonl(sys.stdin)
         else:
             with open(args.input, encoding="utf-8") as fh:
-                items = read_batch(fh)
+                items = read_jsonl(fh)
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"错误：无法读取 {args.input}：{exc}", file=sys.stderr)
+        print(f"fanzha check: cannot read {args.input}: {exc}", file=sys.stderr)
         return 1
-    except ValueError as exc:
-        print(f"错误：{args.input}：{exc}", file=sys.stderr)
+    except InputError as exc:
+        print(f"fanzha check: {args.input}: {exc}", file=sys.stderr)
         return 1
-    settings = Settings()
-    if args.no_model:
-        settings = settings.model_copy(update={"use_model": False})
-    store = Store.open(settings.database_url)
-    checker = Checker.from_settings(settings, store, model_process=False)
+    store, checker = _open_checker(args)
     out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     failed = 0
     try:
@@ -104,7 +96,8 @@ def _run_batch(args: argparse.Namespace) -> int:
         checker.close()
         store.close()
     if failed:
-        print(f"{failed} 条消息无法检查（见输出中的 \"error\"）", file=sys.stderr)
+        print(f"fanzha check: {failed} of {len(items)} messages could not be checked (see \"error\" in the output)",
+              file=sys.stderr)
     return 0
 
 
@@ -117,22 +110,16 @@ def run(args: argparse.Namespace) -> int:
             print("错误：批量模式需要 --input（\"-\" 表示标准输入）", file=sys.stderr)
             return 1
         return _run_batch(args)
-    from bot.check import Checker, EmptyInput, TextTooLong
-    from bot.config import Settings
+    from bot.check import EmptyInput, TextTooLong
     from bot.phones import InvalidNumber
     from bot.render import render_verdict, verdict_json
-    from bot.store import Store
 
     try:
         text = _read_input(args)
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    settings = Settings()
-    if args.no_model:
-        settings = settings.model_copy(update={"use_model": False})
-    store = Store.open(settings.database_url)
-    checker = Checker.from_settings(settings, store, model_process=False)  # one check: no child process
+    store, checker = _open_checker(args)
     try:
         if args.number:
             verdict = checker.check_number_sync(text.strip())

@@ -20,7 +20,7 @@ def test_batch_gives_one_verdict_per_line_in_order(tmp_path, monkeypatch, capsys
     assert rows[0]["risk_level"] == "high" and rows[0]["category_key"] == "impersonate_police"
     assert rows[1] == {"id": "two", "error": "empty"}
     assert rows[2]["risk_level"] == "low"
-    assert "1 条消息无法检查" in capsys.readouterr().err
+    assert "1 of 3 messages could not be checked" in capsys.readouterr().err
 
 
 def test_a_malformed_line_is_named_and_nothing_is_written(tmp_path, monkeypatch, capsys):
@@ -29,5 +29,5 @@ def test_a_malformed_line_is_named_and_nothing_is_written(tmp_path, monkeypatch,
     src.write_text('{"id": 1, "text": "你好"}\nnot json\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["check", "--no-model", "--input", str(src), "--output", str(out)]) == 1
-    assert "第 2 行" in capsys.readouterr().err
+    assert "line 2: not valid JSON" in capsys.readouterr().err
     assert not out.exists()
