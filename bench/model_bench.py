@@ -3,7 +3,7 @@
     python -m bench.model_bench [--messages 2000] [--singles 300] [--data-dir ../shared/data]
     python -m bench.model_bench --layer-sweep     # why 6 layers + int8: the base truncated to 4/6/12 layers
 
-Messages are a seeded sample of the held-out test split (``nlp.data.load_splits``), the mix the evaluation
+Messages are a seeded sample of the held-out test split (``nlp.splits.load_splits``), the mix the evaluation
 uses; without the data folder a small built-in set is repeated. Each model runs in its own subprocess so RSS
 is its own: the shipped transformer (``FraudClassifier.from_pretrained()``: rebuilt base + data/model as its
 spec says) and the character n-gram TF-IDF + logistic regression peer (``nlp.baseline``, trained on the same
@@ -148,7 +148,7 @@ def _write_sweep(result: dict) -> None:
 
 def _messages(data_dir: Path, n: int, seed: int) -> tuple[list[str], str, object]:
     if (data_dir / "README.md").is_file():
-        from nlp.data import load_splits
+        from nlp.splits import load_splits
 
         splits = load_splits(data_dir, seed=13)
         pool = [e.text for e in splits.real_test]
