@@ -69,7 +69,7 @@ class E5File:
 
 
 def default_cache_dir() -> Path:
-    """``FANZHA_CACHE_DIR`` or ``~/.cache/fanzha``: where the base encoder is rebuilt (the one place this is decided)."""
+    """``FANZHA_CACHE_DIR`` or ``~/.cache/fanzha``: where the base encoder is rebuilt (decided only here)."""
     env = os.environ.get("FANZHA_CACHE_DIR")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "fanzha"
 
