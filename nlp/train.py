@@ -259,6 +259,9 @@ def train(data_dir: Path, out_dir: Path, config: TrainConfig | None = None, *,
         handler.close()
 
 
+# Long on purpose: the training procedure read top to bottom (cache the frozen states, sample, train, pick
+# the best dev epoch, score, save) is the recipe the model card documents; cut into helpers it would hide
+# the order of the steps that decide what the shipped weights are.
 def train_on_splits(train_set: Sequence, dev_set: Sequence, test_set: Sequence, out_dir: Path,
                     config: TrainConfig | None = None, *, labels: Sequence[str] | None = None,
                     category_names: dict[str, str] | None = None, split_fingerprint: str | None = None,
