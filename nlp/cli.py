@@ -6,7 +6,6 @@ Heavy imports (torch, transformers) stay inside the handlers so other ``fanzha``
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -51,14 +50,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     classify.add_argument("--batch-size", type=int, default=32)
     classify.set_defaults(func=_classify)
 
-    for name in ("nlp.evaluate", "nlp.peer"):  # fanzha evaluate, fanzha train-peer
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-        else:
-            module.register(subparsers)
+    _register_evaluate(subparsers)
+    _register_train_peer(subparsers)
+
+
+def _register_evaluate(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("evaluate", help="evaluate the transformer and the TF-IDF peer on the held-out split")
+    p.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
+    p.add_argument("--model-dir", type=Path, default=None,
+                   help="fine-tuned artefacts (default: $FANZHA_MODEL_DIR or the shipped data/model)")
+    p.add_argument("--base-dir", type=Path, default=None,
+                   help="base encoder folder (default: rebuilt into $FANZHA_CACHE_DIR)")
+    p.add_argument("--out", type=Path, default=None, help="report folder (default: bench/results/eval/)")
+    p.add_argument("--seed", type=int, default=13, help="split seed (must match the one the model was trained on)")
+    p.add_argument("--leave-out", default=None, metavar="SOURCE",
+                   help="put this whole source in test and train the baseline without it")
+    p.add_argument("--peer-dir", type=Path, default=None,
+                   help="the shipped TF-IDF peer and ensemble.json (default: <model-dir>/peer); a peer trained on "
+                        "another split (or any --leave-out run) is replaced by one trained on the fly (~2 min)")
+    p.add_argument("--select-weight", action="store_true",
+                   help="choose the ensemble weight on the dev split again and write it to <peer-dir>/ensemble.json "
+                        "(with --leave-out the weight is always chosen on that split's dev and not written)")
+    p.add_argument("--ensemble-weight", type=float, default=None, metavar="W",
+                   help="use this weight (0–1, on the transformer) instead of ensemble.json or a dev selection")
+    p.add_argument("--ensemble-method", choices=("geometric", "arithmetic"), default="geometric",
+                   help="combination for --ensemble-weight (default: geometric)")
+    p.add_argument("--vocab-baseline", action="store_true",
+                   help="also evaluate nlp.baseline's vocabulary TF-IDF (column tfidf-vocab)")
+    p.add_argument("--baseline-dir", type=Path, default=None,
+                   help="implies --vocab-baseline: load it from here if it matches seed/leave-out, else train and "
+                        "save it here")
+    p.add_argument("--dtype", choices=("auto", "float32", "bfloat16"), default="auto",
+                   help="the transformer's encoder dtype (auto: bfloat16 on CPUs with native bfloat16, as the bot)")
+    p.add_argument("--no-transformer", action="store_true", help="evaluate the TF-IDF peer(s) alone")
+    p.set_defaults(func=_evaluate)
+
+
+def _register_train_peer(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("train-peer", help="train the shipped TF-IDF peer (the ensemble's lexical half)")
+    p.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
+    p.add_argument("--out", type=Path, default=None, help="artefact folder (default: data/model/peer)")
+    p.add_argument("--seed", type=int, default=13, help="split seed (the transformer's)")
+    p.add_argument("--leave-out", default=None, metavar="SOURCE", help="train without this source")
+    p.set_defaults(func=_train_peer)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from nlp.evaluate import run
+
+    return run(args)
+
+
+def _train_peer(args: argparse.Namespace) -> int:
+    from nlp.peer import run
+
+    return run(args)
 
 
 def _prepare(args: argparse.Namespace) -> int:

@@ -331,38 +331,6 @@ def render_ensemble(ens: dict[str, Any]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------- CLI
-def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("evaluate", help="evaluate the transformer and the TF-IDF peer on the held-out split")
-    p.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
-    p.add_argument("--model-dir", type=Path, default=None,
-                   help="fine-tuned artefacts (default: $FANZHA_MODEL_DIR or the shipped data/model)")
-    p.add_argument("--base-dir", type=Path, default=None,
-                   help="base encoder folder (default: rebuilt into $FANZHA_CACHE_DIR)")
-    p.add_argument("--out", type=Path, default=None, help="report folder (default: bench/results/eval/)")
-    p.add_argument("--seed", type=int, default=13, help="split seed (must match the one the model was trained on)")
-    p.add_argument("--leave-out", default=None, metavar="SOURCE", choices=SOURCES[:-1],
-                   help="put this whole source in test and train the baseline without it")
-    p.add_argument("--peer-dir", type=Path, default=None,
-                   help="the shipped TF-IDF peer and ensemble.json (default: <model-dir>/peer); a peer trained on "
-                        "another split (or any --leave-out run) is replaced by one trained on the fly (~2 min)")
-    p.add_argument("--select-weight", action="store_true",
-                   help="choose the ensemble weight on the dev split again and write it to <peer-dir>/ensemble.json "
-                        "(with --leave-out the weight is always chosen on that split's dev and not written)")
-    p.add_argument("--ensemble-weight", type=float, default=None, metavar="W",
-                   help="use this weight (0–1, on the transformer) instead of ensemble.json or a dev selection")
-    p.add_argument("--ensemble-method", choices=("geometric", "arithmetic"), default="geometric",
-                   help="combination for --ensemble-weight (default: geometric)")
-    p.add_argument("--vocab-baseline", action="store_true",
-                   help="also evaluate nlp.baseline's vocabulary TF-IDF (column tfidf-vocab)")
-    p.add_argument("--baseline-dir", type=Path, default=None,
-                   help="implies --vocab-baseline: load it from here if it matches seed/leave-out, else train and "
-                        "save it here")
-    p.add_argument("--dtype", choices=("auto", "float32", "bfloat16"), default="auto",
-                   help="the transformer's encoder dtype (auto: bfloat16 on CPUs with native bfloat16, as the bot)")
-    p.add_argument("--no-transformer", action="store_true", help="evaluate the TF-IDF peer(s) alone")
-    p.set_defaults(func=_run)
-
-
 def _err(message: str) -> None:
     print(f"fanzha evaluate: {message}", file=sys.stderr)
 
@@ -537,7 +505,7 @@ def _command(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from nlp.peer import default_peer_dir
     from nlp.splits import load_splits
 

@@ -246,16 +246,7 @@ def train_peer(splits: Splits | Sequence[Example], config: PeerConfig | None = N
 
 
 # ---------------------------------------------------------------------------------------------------- CLI
-def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("train-peer", help="train the shipped TF-IDF peer (the ensemble's lexical half)")
-    p.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
-    p.add_argument("--out", type=Path, default=None, help="artefact folder (default: data/model/peer)")
-    p.add_argument("--seed", type=int, default=13, help="split seed (the transformer's)")
-    p.add_argument("--leave-out", default=None, metavar="SOURCE", help="train without this source")
-    p.set_defaults(func=_run)
-
-
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from nlp.data import SOURCES
     from nlp.splits import load_splits
 
