@@ -263,3 +263,39 @@ def threshold_grid(rows: Sequence[EvalRow], lists: Any, classifier: Any,
         policy.MODEL_HIGH, policy.MODEL_SUSPICIOUS = saved
         checker.close()
     return out
+
+
+# ------------------------------------------------------------------------------------------- obfuscation
+_CYRILLIC_LOOKALIKES = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
+
+
+def _spread(text: str, sep: str) -> str:
+    return sep.join(text)
+
+
+OBFUSCATIONS: dict[str, Callable[[str], str]] = {
+    "spaces between characters": lambda text: _spread(text, " "),
+    "zero-width spaces": lambda text: _spread(text, "\u200b"),
+    "full-width letters and digits": lambda text: "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text),
+    "Cyrillic look-alike letters": lambda text: text.translate(_CYRILLIC_LOOKALIKES),
+    "dots between characters": lambda text: _spread(text, "."),
+}
+"""The ways scam senders disguise a text from filters (seen in real spam), applied to a whole message."""
+
+
+def obfuscation_consistency(rows: Sequence[EvalRow], verdicts: Sequence[Verdict], checker: Any) -> dict[str, Any]:
+    """For every scam, each disguised form's level against its clean form's: the share rated lower.
+
+    A disguised scam must get the level of its clean form; a lower level is what the disguise was for.
+    """
+    scams = [(r, v) for r, v in zip(rows, verdicts, strict=True) if r.label == "scam"]
+    out: dict[str, Any] = {}
+    for name, disguise in OBFUSCATIONS.items():
+        texts = [disguise(r.text) for r, _ in scams]
+        disguised = checker.check_texts_sync(texts)
+        lower = sum(1 for (_, clean), other in zip(scams, disguised, strict=True)
+                    if isinstance(other, Verdict) and _RANK[other.risk_level] < _RANK[clean.risk_level])
+        out[name] = {"scams": len(scams), "rated_lower": lower,
+                     "share_lower": round(lower / len(scams), 4) if scams else None}
+    return out

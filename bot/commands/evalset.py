@@ -38,9 +38,17 @@ def _commit() -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bot import PROJECT_ROOT
-    from bot.check import StoreLists
+    from bot.check import Checker, StoreLists
     from bot.config import Settings
-    from bot.evalset import EVAL_DIR, evaluate, load_eval_set, misses, report_markdown, threshold_grid
+    from bot.evalset import (
+        EVAL_DIR,
+        evaluate,
+        load_eval_set,
+        misses,
+        obfuscation_consistency,
+        report_markdown,
+        threshold_grid,
+    )
     from bot.store import Store
 
     try:
@@ -58,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, Store.open(f"sqlite:///{tmp}/eval.db") as store:
         figures, verdicts = evaluate(rows, StoreLists(store), classifier)
+        checker = Checker(StoreLists(store), classifier)
+        try:
+            disguised = obfuscation_consistency(rows, verdicts, checker)
+        finally:
+            checker.close()
     seconds = time.perf_counter() - started
     out = args.out or PROJECT_ROOT / "var" / "eval"
     out.mkdir(parents=True, exist_ok=True)
@@ -66,9 +79,15 @@ def run(args: argparse.Namespace) -> int:
                "Columns: share of scams rated high / high-or-suspicious; share of normal rows (warnings "
                "included) rated high / high-or-suspicious; share of warnings rated high. Model-only columns "
                "use the policy's thresholds on fraud_probability."]
+    disguise_lines = ["## Disguised scams (each scam rewritten as filter-dodging senders do)", "",
+                      "| disguise | scams | rated lower than the clean form |", "|---|---:|---:|"]
+    disguise_lines += [f"| {name} | {d['scams']} | {d['rated_lower']} ({100 * (d['share_lower'] or 0):.1f}%) |"
+                       for name, d in disguised.items()]
     (out / "evalset.md").write_text(report_markdown(figures, title="Real-register evaluation set",
-                                                    context=context) + "\n", encoding="utf-8")
-    (out / "evalset.json").write_text(json.dumps({"figures": figures, "misses": misses(rows, verdicts)},
+                                                    context=context) + "\n" + "\n".join(disguise_lines) + "\n",
+                                    encoding="utf-8")
+    (out / "evalset.json").write_text(json.dumps({"figures": figures, "disguised": disguised,
+                                                  "misses": misses(rows, verdicts)},
                                                  ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.threshold_grid and classifier is not None:
         with tempfile.TemporaryDirectory() as tmp, Store.open(f"sqlite:///{tmp}/eval.db") as store:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.check import MAX_TEXT_CHARS, Checker, CheckHints, EmptyInput, StoreLists, TextTooLong
+from bot.evalset import OBFUSCATIONS
 from bot.verdict import EvidenceKind, RiskLevel
 
 BANK_WORDING = "【工商银行】尊敬的客户，您的信用卡本期账单已出，到期还款日为25日，如有疑问请致电{number}。"
@@ -197,3 +198,15 @@ def test_bank_name_with_an_unofficial_site_is_impersonation(checker):
     assert imp.detail["org"] == "中国工商银行" and imp.detail["url"] == "m845.com.cn"
     official = checker.check_text_sync("【工商银行】请登录 www.icbc.com.cn 查看您的账单")
     assert EvidenceKind.IMPERSONATION not in _kinds(official)
+
+
+@pytest.mark.parametrize("disguise", sorted(OBFUSCATIONS))
+def test_a_disguised_scam_gets_the_level_of_its_clean_form(checker, disguise):
+    scams = ["【工商银行】您的账户涉嫌洗钱已被冻结，请立即拨打客服 17012345678 办理解冻",
+             "收簿子 一本3萬 只要存摺跟提款卡 月領薪水",
+             "请下载会议软件开启屏幕共享，我指导您把资金转到安全账户"]
+    for text in scams:
+        clean = checker.check_text_sync(text)
+        disguised = checker.check_text_sync(OBFUSCATIONS[disguise](text))
+        assert clean.risk_level != RiskLevel.LOW, text
+        assert disguised.risk_level == clean.risk_level, (disguise, text)
