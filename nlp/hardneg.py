@@ -13,14 +13,17 @@ transaction kinds such as 快捷支付, 代发工资, 财付通, 银联消费, �
 * ``card_recruitment``: 断卡 recruitment in Taiwan / Hong Kong wording and in disguised Simplified
   (card_trafficking), which no labelled set has.
 
-Every family is split by frame: a held-out share of frames appears only in the synthetic test slice, so that
+The frames are data (``nlp/templates/hardneg.json``). Every family is split by frame: a held-out share of
+frames appears only in the synthetic test slice, so that
 slice measures wording the model never saw. Values come from a seeded RNG.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 from nlp.data import Example, normalize_for_model
 
@@ -74,72 +77,11 @@ def _slots(rng: random.Random) -> dict[str, str]:
             "month": str(rng.randint(1, 12))}
 
 
-NOTICES = (
-    "【{bank}】您尾号{tail}的储蓄卡{date}{kind_out}支出人民币{amt}元，余额{bal}元。",
-    "您尾号{tail}卡{date}{kind_in}收入(工资)人民币{amt}元，活期余额{bal}元。【{bank}】",
-    "【{bank}】您账户{tail}于{date}发生{kind_out}交易，金额{amt}元，对方户名：{merchant}，可用余额{bal}元。",
-    "交易提醒\n交易时间：{date}\n交易类型：{kind_out}\n交易金额：-{amt}元\n账户余额：{bal}元\n交易对方：{merchant}",
-    "动账通知：尾号{tail}账户{date}{kind_in}+{amt}元，余额{bal}元。如有疑问请致电{hotline}。",
-    "【{bank}】您的信用卡{month}月账单已出，本期应还{amt}元，最低还款{small}元，到期还款日{month}月{day}日。",
-    "【{bank}】您尾号{tail}的信用卡{date}在{merchant}消费{amt}元。",
-    "【{bank}】验证码{code}，您正在进行{kind_out}，金额{amt}元。任何人索要验证码都是诈骗，切勿告知他人。",
-    "【支付宝】你的花呗{month}月账单{amt}元，{month}月{day}日到期，请按时还款，可在支付宝内查看账单。",
-    "微信支付凭证\n付款金额 ¥{amt}\n收款方 {merchant}\n支付方式 零钱\n交易时间 {date}",
-    "【余额宝】昨日收益{small}.{day}元，累计收益{amt}元，详情请在支付宝中查看。",
-    "【{bank}】您尾号{tail}账户{date}收到{person}转账{amt}元，附言：{kind_in}。",
-    "【中国移动】尊敬的客户，您{month}月话费账单已生成，消费{amt}元，当前余额{small}元。查询请发送CXZD到10086。",
-    "【国家电网】户号{tail}{code}，本期电费{amt}元，已从您尾号{tail}的账户扣款成功。",
-    "【{bank}】您的{kind_in}{amt}元已到账，尾号{tail}账户余额{bal}元，感谢您的使用。",
-    "【{bank}】您尾号{tail}的借记卡于{date}ATM取款{small}.00元，手续费0.00元，余额{bal}元。",
-    "财付通提醒：{date}您在{merchant}成功支付{amt}元，付款卡{bank}({tail})。",
-    "【{bank}】您申请的账单分期已办理成功，分{n}期，每期应还{amt}元，详询{hotline}。",
-    "【{bank}】您尾号{tail}卡本月结息{small}.{day}元已入账，余额{bal}元。",
-    "【个人所得税】您申报的{month}年度个人所得税综合所得汇算退税{amt}元已退至您尾号{tail}的{bank}账户。",
-    "【{bank}】您尾号{tail}账户向{person}转账{amt}元成功，手续费0元。非本人操作请致电{hotline}。",
-    "【{merchant}】您的订单退款{amt}元已原路退回至{bank}尾号{tail}，预计1-3个工作日到账。",
-)
-WARNINGS = (
-    "【{bank}】温馨提示：我行工作人员不会以任何理由要求您{tactic}，如有疑问请致电{hotline}。",
-    "{issuer}提醒：凡是要求您{tactic}的都是诈骗！如遇可疑情况请拨打110或96110。",
-    "警惕！近期有不法分子冒充客服，以各种理由诱导群众{tactic}。切勿轻信，谨防上当。",
-    "我差点被骗了，对方让我{tactic}，还好我先打了96110问了一下。",
-    "{fam}，今天社区民警来讲了，说凡是让你{tactic}的都是骗子，你千万别信。",
-    "{city}一女子接到陌生电话，对方要求她{tactic}，随后损失{small}元，警方提醒广大市民提高警惕。",
-    "反诈小课堂：骗子常用的套路是让你{tactic}或者{tactic2}，记住，遇到这种情况立即挂断。",
-    "{issuer}：公检法机关不会通过电话办案，更不会要求{tactic}。",
-    "新闻：{city}警方破获一起电信诈骗案，嫌疑人以{tactic}为由骗取受害人{amt}元。",
-    "同学们注意，近期有人在群里发消息让大家{tactic}，这是诈骗，请勿参与，发现请报告辅导员。",
-    "{issuer}温馨提示：不听、不信、不转账，凡是{tactic}的一律是诈骗。",
-    "朋友圈看到的，转给大家：有人打电话自称{bank}工作人员让{tactic}，我打{hotline}一问根本没这回事。",
-)
-MONEY_TALK = (
-    "{fam}，这个月房租{amt}我转你了，你查收一下",
-    "上次借你的{small}块下周发工资就还你哈",
-    "群里发了红包，大家抢一下，{fam}生日快乐！",
-    "今天聚餐一共{amt}，AA每人{small}，我收下款",
-    "报销单我交财务了，垫付的{amt}元下个月随工资发",
-    "{fam}你学费交了没？我给你转了{small}，不够再说",
-    "水电费这个月{amt}，三个人平摊，我发个收款码到群里",
-    "师傅，定金{small}我微信转你了，明天记得来装空调",
-    "老王，你那{small}不急，手头宽裕了再说",
-    "妈，我换新手机号了，旧的下个月停，以后打这个",
-    "物业费{amt}元我在物业APP上交了，发票在APP里能下",
-    "婚宴场地定金{small}已经交了，合同照片我发你看看",
-)
-CARD_RECRUITMENT = (
-    "收簿子 一本{small}起 只要存摺跟提款卡 月領薪水 私訊我",
-    "家庭代工 在家就能做 只需提供帳戶 每月領{small} 不用出門",
-    "高價收購銀行帳戶 網銀 提款卡 一套{small} 當天給現",
-    "借戶口過數 一次{small} 唔使你做嘢 有意PM",
-    "出租你嘅轉數快FPS 每日{small}蚊 穩陣",
-    "辦門號送現金 一個門號{small} 辦完交給我們就好",
-    "有闲置的yhk吗 一张{small} 不用你操作",
-    "收dhk 四件套 价格美丽 日结 私聊",
-    "只需一张卡 躺着月入过万 正规项目 有意私",
-    "有卡的兄弟来 走个流水 一天{small} 当天结",
-    "收微信号 实名满一年 一个{small}",
-    "招人帮忙收款 点位{n}个点 日结 不用押金",
-)
+_FRAMES = json.loads((Path(__file__).parent / "templates" / "hardneg.json").read_text(encoding="utf-8"))
+NOTICES: tuple[str, ...] = tuple(_FRAMES["notices"])
+WARNINGS: tuple[str, ...] = tuple(_FRAMES["warnings"])
+MONEY_TALK: tuple[str, ...] = tuple(_FRAMES["money_talk"])
+CARD_RECRUITMENT: tuple[str, ...] = tuple(_FRAMES["card_recruitment"])
 
 
 def _family(frames: tuple[str, ...], label: str, name: str, seed: int, per_frame: int,
