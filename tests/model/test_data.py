@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from nlp import data as D
+from nlp import normalize as N
 from nlp import splits as S
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shared"
@@ -146,7 +147,7 @@ def test_traditional_is_converted_like_textnorm(fixture_examples):
     from nlp.textnorm import normalize_text
 
     for raw in ("新開張優惠會員全場八折", "沈默是金", "老師,媽咪話想買盒月餅比你", "ＡＢＣ１２３"):
-        assert D._nfkc_simplified(raw) == normalize_text(raw)
+        assert N._nfkc_simplified(raw) == normalize_text(raw)
     texts = [e.text for e in fixture_examples]
     assert "老师,妈咪话想买盒月饼比你,你要传统定冰皮?" in texts
     assert any(t.startswith("新开张优惠会员全场八折") for t in texts)

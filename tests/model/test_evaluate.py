@@ -97,9 +97,9 @@ def test_cli_missing_data_dir_is_a_clear_error(tmp_path, capsys):
 
 
 def test_cli_rejects_unknown_leave_out(tmp_path, capsys):
-    with pytest.raises(SystemExit):
-        main(["evaluate", "--data-dir", str(FIXTURES), "--leave-out", "nope"])
-    assert "invalid choice" in capsys.readouterr().err
+    assert main(["evaluate", "--data-dir", str(FIXTURES), "--leave-out", "nope", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "unknown source 'nope'" in err and "tf8" in err  # names the sources one may leave out
 
 
 def test_transformer_and_peer_side_by_side(tiny_base, tmp_path):
