@@ -24,7 +24,12 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # A separator run (spaces, dots, dashes, stars, slashes …; not the comma or full stop) between two CJK characters …
 _SEP = r"[ \t\u00a0\u3000.·•\-_*/|~+]"
 # … counted as obfuscation only inside a run of ≥ 3 CJK characters each set apart by one.
-_SPREAD = re.compile(rf"[{_CJK}](?:{_SEP}{{1,3}}[{_CJK}]){{2,}}")
+_SEP_ONE = r"[ .·•\-_*/|~+\u200b]"
+_SPREAD = re.compile(rf"[{_CJK}](?:{_SEP}{{1,3}}[{_CJK}]){{2,}}"
+                     # … and single digits (a phone number "1 7 0 1 2 3 4 …") or single Latin letters ("P r e s s")
+                     # set apart one by one: at least 7 digits or 4 letters in a row, so dates and lists stay.
+                     rf"|(?<![0-9])[0-9](?:{_SEP_ONE}[0-9]){{6,}}(?![0-9])"
+                     rf"|(?<![A-Za-z])[A-Za-z](?:{_SEP_ONE}[A-Za-z]){{3,}}(?![A-Za-z])")
 _SEP_RUN = re.compile(rf"{_SEP}+")
 
 

@@ -28,3 +28,11 @@ def test_offsets_point_into_the_original_text():
     assert text[origin[start]] == "安" and text[origin[start + 3]] == "户"
     folded, folded_origin = fold_obfuscation("a\u200bb")
     assert folded == "ab" and folded_origin == [0, 2]
+
+
+def test_digits_and_letters_spread_one_by_one_are_joined():
+    assert normalize_text("请 拨 打 1 7 0 1 2 3 4 5 6 7 8") == "请拨打 17012345678"
+    assert normalize_text("1.7.0.1.2.3.4.5.6.7.8") == "17012345678"
+    assert normalize_text("P r e s s 1 now") == "Press 1 now"
+    for kept in ("2024.05.01", "1 2 3", "138 0013 8000", "A B C", "I am ok"):
+        assert normalize_text(kept) == kept
