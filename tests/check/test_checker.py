@@ -210,3 +210,11 @@ def test_a_disguised_scam_gets_the_level_of_its_clean_form(checker, disguise):
         disguised = checker.check_text_sync(OBFUSCATIONS[disguise](text))
         assert clean.risk_level != RiskLevel.LOW, text
         assert disguised.risk_level == clean.risk_level, (disguise, text)
+
+
+def test_a_number_written_with_invisible_or_spread_digits_is_found(checker):
+    for written in ("1\u200b7\u200b0\u200b1\u200b2\u200b3\u200b4\u200b5\u200b6\u200b7\u200b8", "1 7 0 1 2 3 4 5 6 7 8"):
+        text = f"请加我 {written} 领取"
+        (number,) = checker.check_text_sync(text).numbers
+        assert number.e164 == "+8617012345678" and number.raw == written  # shown as the user wrote it
+        assert text[number.span.start:number.span.end] == written

@@ -63,3 +63,12 @@ def test_official_contacts_only_lowers_model_only_levels():
     # …but never a level a rule set.
     assert decide(Signals(strong_phrase_rules={"screen_share"}, official_contacts_only=True)) == SUS
     assert decide(Signals(impersonations=1, official_contacts_only=True)) == HIGH
+
+
+def test_the_chosen_thresholds_are_where_the_levels_change():
+    """0.80 / 0.50, chosen on the real-register tune half (bot/policy.py says with which false-alarm rates)."""
+    contact = {"unofficial_contacts": 1}
+    assert decide(Signals(fraud_probability=0.80, **contact)) == HIGH
+    assert decide(Signals(fraud_probability=0.79, **contact)) == SUS
+    assert decide(Signals(fraud_probability=0.50)) == SUS
+    assert decide(Signals(fraud_probability=0.49)) == LOW
