@@ -33,7 +33,7 @@ from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
 from bot.rules import RuleHit, find_card_trafficking, find_phrases, is_warning_text
 from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
-from nlp.textnorm import fold_obfuscation, normalize_with_offsets, original_span
+from nlp.textnorm import normalize_with_offsets, original_span
 
 MAX_TEXT_CHARS = 8000
 """Longer input is refused (a forwarded chat log is at most a few thousand characters)."""
@@ -307,11 +307,10 @@ class Checker:
         normalized, origin = normalize_with_offsets(text)
         facts = phones.find_numbers(text)
         seen = {f.e164 for f in facts if f.e164}
-        folded, fold_origin = fold_obfuscation(text)
-        if folded != text:  # a number written with zero-width or spread digits reads as the number it is
-            for fact in phones.find_numbers(folded):
+        if normalized != text:  # a number written with invisible, spread or full-width digits is still that number
+            for fact in phones.find_numbers(normalized):
                 if fact.e164 and fact.e164 not in seen:
-                    start, end = original_span(fold_origin, fact.start, fact.end, len(text))
+                    start, end = original_span(origin, fact.start, fact.end, len(text))
                     seen.add(fact.e164)
                     facts.append(dataclasses.replace(fact, raw=text[start:end], start=start, end=end))
         for raw in hints.phone_entities:  # numbers Telegram saw that the text scan did not
@@ -332,10 +331,10 @@ class Checker:
         started = time.perf_counter()
         urls = find_urls(text)
         known = {u.url for u in urls}
-        if folded != text:  # likewise a link with invisible characters in it
-            for url in find_urls(folded):
+        if normalized != text:  # likewise a link
+            for url in find_urls(normalized):
                 if url.url not in known:
-                    start, end = original_span(fold_origin, url.start, url.end, len(text))
+                    start, end = original_span(origin, url.start, url.end, len(text))
                     known.add(url.url)
                     urls.append(dataclasses.replace(url, start=start, end=end))
         for raw in hints.url_entities:
