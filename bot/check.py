@@ -387,7 +387,7 @@ class Checker:
             finding = flagged.get(url.url)
             span = Span(url.start, url.end, p.text[url.start:url.end]) if p.text[url.start:url.end] == url.url else None
             if finding is not None:
-                evidence.append(Evidence(EvidenceKind.DOMAIN_BLOCKLIST, {"url": url.url, "domain": url.domain,
+                evidence.append(Evidence(EvidenceKind.RISKY_LINK, {"url": url.url, "domain": url.domain,
                                                                          "reason": finding.reason,
                                                                          "brand": finding.brand}, span))
             else:

@@ -26,7 +26,7 @@ SHORT_CARD_EVIDENCE = 3
 _EVIDENCE_RANK: dict[EvidenceKind, int] = {
     EvidenceKind.BLOCKLIST: 0,
     EvidenceKind.IMPERSONATION: 1,
-    EvidenceKind.DOMAIN_BLOCKLIST: 2,
+    EvidenceKind.RISKY_LINK: 2,
     EvidenceKind.CARD_TRAFFICKING: 3,
     EvidenceKind.PHRASE: 4,
     EvidenceKind.NUMBER_SIGNAL: 5,
@@ -186,10 +186,10 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
         text = t(lang, "ev.card_trafficking", phrase=phrase)
     elif kind is EvidenceKind.URL:
         text = t(lang, "ev.url", domain=_first(d, "domain", "url") or "")
-    elif kind is EvidenceKind.DOMAIN_BLOCKLIST:
+    elif kind is EvidenceKind.RISKY_LINK:
         # Named by what was found: a lookalike, a shortener or a bare IP is a risky shape, not a listed site.
         reason = str(d.get("reason") or "")
-        key = f"ev.link.{reason}" if reason in ("lookalike", "shortener", "ip_address") else "ev.domain_blocklist"
+        key = f"ev.link.{reason}" if reason in ("lookalike", "shortener", "ip_address") else "ev.link.risky"
         text = t(lang, key, domain=_first(d, "domain", "url") or "",
                  brand=localize_data(str(d.get("brand") or ""), lang))
     else:  # FORWARD

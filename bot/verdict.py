@@ -26,7 +26,7 @@ class EvidenceKind(StrEnum):
     PHRASE = "phrase"                  # rule phrase with span (detail: phrase, rule, category_key)
     CARD_TRAFFICKING = "card_trafficking"  # 断卡 recruitment rule (detail: rule, phrase)
     URL = "url"                        # a link found (detail: url, domain)
-    DOMAIN_BLOCKLIST = "domain_blocklist"  # link to a known bad domain (detail: domain, reason)
+    RISKY_LINK = "risky_link"          # a link risky by its shape: lookalike, shortener, IP (detail: domain, reason)
     FORWARD = "forward"                # forward metadata (detail: origin: user|hidden_user|chat|channel, title?)
 
 

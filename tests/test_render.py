@@ -44,7 +44,8 @@ def _scam_verdict() -> Verdict:
                                                   "official": ["110"]}),
             Evidence(EvidenceKind.MODEL, {"fraud_probability": 0.97, "category_key": "impersonate_police"}),
             Evidence(EvidenceKind.URL, {"url": "http://abc.example/x", "domain": "abc.example"}),
-            Evidence(EvidenceKind.DOMAIN_BLOCKLIST, {"domain": "abc.example", "reason": "phishing"}),
+            Evidence(EvidenceKind.RISKY_LINK, {"domain": "abc.example", "reason": "lookalike",
+                                               "brand": "中国工商银行"}),
         ],
         advice=[Advice.POLICE_NO_TRANSFER, Advice.NO_TRANSFER, Advice.NO_CODES, Advice.CALL_96110, Advice.CALL_110],
     )
@@ -80,7 +81,7 @@ def test_detailed_card_lists_every_reason_with_offsets_into_the_users_text() -> 
     card = render_verdict(verdict, "zh-Hans", detailed=True)
     start = SCAM_TEXT.index("安全账户")
     assert f"「安全账户」（第 {start + 1}–{start + 4} 字）" in card
-    assert "abc.example 是已知的诈骗网站" in card
+    assert "abc.example 模仿中国工商银行的网址" in card and "已知的诈骗网站" not in card  # no list behind it
     assert "可能性 97%" in card
     assert "官方号码：110" in card
     assert "详情" not in card

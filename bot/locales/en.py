@@ -43,7 +43,7 @@ STRINGS: dict[str, str] = {
     "ev.phrases": "Uses typical scam phrases: {phrases}",
     "ev.card_trafficking": "Recruits people to rent out or sell bank cards, SIM cards or accounts: “{phrase}”",
     "ev.url": "Contains a link: {domain}",
-    "ev.domain_blocklist": "The link {domain} is a known scam site",
+    "ev.link.risky": "The link {domain} looks suspicious; do not open it yet",
     "ev.link.lookalike": "The link {domain} imitates the address of {brand}; it is not its official site",
     "ev.link.shortener": "The link {domain} is a short link that hides where it really goes",
     "ev.link.ip_address": "The link {domain} is a bare numeric address; real organisations do not send such links",

@@ -43,7 +43,7 @@ STRINGS: dict[str, str] = {
     "ev.phrases": "出现诈骗常用说法：{phrases}",
     "ev.card_trafficking": "在招人出租、出售银行卡、电话卡或账号：「{phrase}」",
     "ev.url": "含有链接：{domain}",
-    "ev.domain_blocklist": "链接 {domain} 是已知的诈骗网站",
+    "ev.link.risky": "链接 {domain} 的样子可疑，先别点开",
     "ev.link.lookalike": "链接 {domain} 模仿{brand}的网址，不是它的官方网站",
     "ev.link.shortener": "链接 {domain} 是短链接，看不出真正会打开哪个网站",
     "ev.link.ip_address": "链接 {domain} 直接用数字地址，正规机构不会这样发链接",

@@ -43,7 +43,7 @@ STRINGS: dict[str, str] = {
     "ev.phrases": "出現詐騙常用說法：{phrases}",
     "ev.card_trafficking": "在招人出租、出售銀行卡、電話卡或帳號：「{phrase}」",
     "ev.url": "含有連結：{domain}",
-    "ev.domain_blocklist": "連結 {domain} 是已知的詐騙網站",
+    "ev.link.risky": "連結 {domain} 的樣子可疑，先別點開",
     "ev.link.lookalike": "連結 {domain} 模仿{brand}的網址，不是它的官方網站",
     "ev.link.shortener": "連結 {domain} 是短網址，看不出真正會打開哪個網站",
     "ev.link.ip_address": "連結 {domain} 直接用數字位址，正規機構不會這樣發連結",

@@ -142,6 +142,7 @@ def register_handlers(application: Application) -> None:
 async def start_services(application: Application) -> None:
     """post_init: open the store, build the checker (the model loads in a thread), publish commands."""
     from bot.check import Checker
+    from bot.moderation import Moderation
     from bot.store import Store, keyed_hash
 
     settings: Settings = application.bot_data[SETTINGS_KEY]
@@ -155,7 +156,8 @@ async def start_services(application: Application) -> None:
     except Exception:
         store.close()
         raise
-    svc = Services(settings=settings, store=store, checker=checker, limiter=limiter)
+    svc = Services(settings=settings, store=store, checker=checker, limiter=limiter,
+                   moderation=Moderation.from_settings(settings, store))
     application.bot_data[SERVICES_KEY] = svc
     svc.background.append(asyncio.create_task(_purge_expired_checks(svc)))
     await _publish_commands(application)

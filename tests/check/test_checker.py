@@ -109,7 +109,7 @@ def test_card_trafficking_is_high_with_the_crime_advice(checker):
 def test_lookalike_link_is_high_and_ordinary_link_is_just_evidence(checker):
     verdict = checker.check_text_sync("【中国移动】您的积分即将清零，请登录 10086-jf.com 兑换")
     assert verdict.risk_level == RiskLevel.HIGH
-    assert EvidenceKind.DOMAIN_BLOCKLIST in _kinds(verdict)
+    assert EvidenceKind.RISKY_LINK in _kinds(verdict)
     assert verdict.category_key in ("phishing", "fake_customer_service")
     plain = checker.check_text_sync("这篇文章不错 https://www.zhihu.com/question/1")
     assert plain.risk_level == RiskLevel.LOW

@@ -53,14 +53,11 @@ _EXPIRES_TOKEN = re.compile(r"^(?:expires?|exp|到期|过期|過期)[=:：](.*)$
 # ── services and small helpers ──────────────────────────────────────────────────────────────────────
 
 def moderation_service(context: Context) -> Moderation:
-    """The ``Moderation`` service over this process's store (built on first use, after ``post_init``)."""
-    bot_data = context.application.bot_data
-    service = bot_data.get(MODERATION_KEY)
+    """The ``Moderation`` service, built once with the other services in ``post_init``."""
     svc: Services = services(context)
-    if service is None or service.store is not svc.store:
-        service = Moderation.from_settings(svc.settings, svc.store)
-        bot_data[MODERATION_KEY] = service
-    return service
+    if svc.moderation is None:  # services made by hand (tests) without one
+        svc.moderation = Moderation.from_settings(svc.settings, svc.store)
+    return svc.moderation
 
 
 def category_label(key: str | None, lang: str) -> str:
