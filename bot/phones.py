@@ -699,15 +699,3 @@ def mask_number(fact: PhoneFact) -> str:
     if len(national) >= 7:
         return f"{prefix}{national[:2]}****{national[-2:]}"
     return f"{prefix}{national[:2]}***"
-
-
-def redact_numbers(text: str) -> str:
-    """``text`` with every number :func:`find_numbers` sees replaced by its mask (for logs)."""
-    out: list[str] = []
-    pos = 0
-    for fact in find_numbers(text, official_codes=frozenset()):
-        out.append(text[pos : fact.start])
-        out.append(mask_number(fact))
-        pos = fact.end
-    out.append(text[pos:])
-    return "".join(out)
