@@ -164,7 +164,9 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "frozen_e5.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     lines = ["# Frozen 12-layer E5 embeddings: linear head and nearest neighbours", "",
-             f"`python -m bench.frozen_e5 --data-dir {args.data_dir}`; {n_train} training rows (≤ "
+             f"`python -m bench.frozen_e5 --data-dir {args.data_dir} --train-per-label {args.train_per_label} "
+             f"--normal {args.normal} --test-sample {args.test_sample} --loso-per-source {args.loso_per_source}`; "
+             f"{n_train} training rows (≤ "
              f"{args.train_per_label} per fraud class, {args.normal} normal), {n_test} in-split real test rows, "
              f"{len(evalrows)} evaluation-set rows; embedding {report['embed_rows_per_second']} rows/s; "
              f"machine: {report['machine']}.", "",
