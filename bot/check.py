@@ -341,13 +341,14 @@ class Checker:
             if raw not in known and raw in text:
                 urls.extend(u for u in find_urls(raw) if u.url not in known)
         findings = [f for f in (assess_url(u) for u in urls) if f is not None]
-        phrases = find_phrases(text, normalized=(normalized, origin))
-        cards = find_card_trafficking(text, normalized=(normalized, origin))
+        warning = is_warning_text(normalized)  # once: both rule sets and the policy read it
+        phrases = find_phrases(text, normalized=(normalized, origin), warning_text=warning)
+        cards = find_card_trafficking(text, normalized=(normalized, origin), warning_text=warning)
         impersonations = find_impersonations(text, normalized, origin, reports, urls, findings, officials)
         times.rules = time.perf_counter() - started
         self.last_times = times
         return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
-                         model_reads=is_mostly_chinese(text))
+                         model_reads=is_mostly_chinese(text), warning_text=warning)
 
     def _finish(self, p: _Prepared, prediction: tuple[float, str | None] | None) -> Verdict:
         probability, model_category = prediction if prediction else (None, None)
@@ -363,7 +364,7 @@ class Checker:
             risky_links=sum(1 for f in p.findings if f.reason in RISKY_LINK_REASONS),
             official_contacts_only=bool(p.numbers) and all(r.allowlisted for r in p.numbers) and not p.urls,
             unofficial_contacts=sum(1 for r in p.numbers if not r.allowlisted) + len(p.urls),
-            warning_text=is_warning_text(p.normalized),
+            warning_text=p.warning_text,
         )
         level = decide(signals)
         category, confidence = _category(p, strong, level, probability, model_category)
@@ -466,6 +467,7 @@ class _Prepared:
     cards: list[RuleHit]
     impersonations: list[Evidence]
     model_reads: bool = True  # False when the text is mostly not Chinese (bot.chinese): the model abstains
+    warning_text: bool = False  # the text presents itself as a warning, news or a retold scam (bot.rules)
 
 
 def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability: float | None,

@@ -138,11 +138,12 @@ def is_warning_text(normalized: str) -> bool:
 
 
 def match_rules(
-    text: str, rules: tuple[Rule, ...], *, normalized: tuple[str, list[int]] | None = None
+    text: str, rules: tuple[Rule, ...], *, normalized: tuple[str, list[int]] | None = None,
+    warning_text: bool | None = None,
 ) -> list[RuleHit]:
     """Every non-warning hit of ``rules`` in ``text``, spans into ``text``; one hit per rule and place."""
     norm, origin = normalized or normalize_with_offsets(text)
-    if is_warning_text(norm):
+    if is_warning_text(norm) if warning_text is None else warning_text:
         return []
     hits: list[RuleHit] = []
     for rule in rules:
@@ -155,11 +156,13 @@ def match_rules(
     return hits
 
 
-def find_phrases(text: str, *, normalized: tuple[str, list[int]] | None = None) -> list[RuleHit]:
+def find_phrases(text: str, *, normalized: tuple[str, list[int]] | None = None,
+                 warning_text: bool | None = None) -> list[RuleHit]:
     """Scam-tactic phrases (安全账户, 屏幕共享, 验证码, 刷单 …) in ``text``."""
-    return match_rules(text, phrase_rules(), normalized=normalized)
+    return match_rules(text, phrase_rules(), normalized=normalized, warning_text=warning_text)
 
 
-def find_card_trafficking(text: str, *, normalized: tuple[str, list[int]] | None = None) -> list[RuleHit]:
+def find_card_trafficking(text: str, *, normalized: tuple[str, list[int]] | None = None,
+                          warning_text: bool | None = None) -> list[RuleHit]:
     """断卡 recruitment (renting/selling cards and accounts, 跑分, 帮人走账) in ``text``."""
-    return match_rules(text, card_trafficking_rules(), normalized=normalized)
+    return match_rules(text, card_trafficking_rules(), normalized=normalized, warning_text=warning_text)
