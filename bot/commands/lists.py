@@ -2,7 +2,8 @@
 
 Numbers are accepted in any written form (normalized by ``bot.phones``), categories by key or Chinese
 name. The CSV formats are described in ``bot.store.csvfiles``. Every change is audited with actor "cli".
-Errors are one clear line on stderr and exit code 1; the store is left unchanged.
+Errors go to stderr as ``fanzha blocklist import: …`` (the style of the other commands) with exit code 1;
+the store is left unchanged. A CSV file's errors follow, one line each, in English (``bot.locales``).
 """
 
 from __future__ import annotations
@@ -88,8 +89,14 @@ def _open_store() -> Store:
     return Store.open(settings.database_url, allowlist_seed=settings.data_dir / "allowlist.csv")
 
 
+def _fail(args: argparse.Namespace, message: str) -> int:
+    """``fanzha blocklist add: …`` on stderr; exit code 1."""
+    print(f"fanzha {args.command} {args.action}: {message}", file=sys.stderr)
+    return 1
+
+
 def _guarded(handler: Callable[[argparse.Namespace, Store], int]) -> Callable[[argparse.Namespace], int]:
-    """Open the store, run the handler, and turn bad input into one line on stderr and exit code 1."""
+    """Open the store, run the handler, and turn bad input into a message on stderr and exit code 1."""
 
     def run(args: argparse.Namespace) -> int:
         from bot.store import CsvError, NotFound
@@ -97,18 +104,16 @@ def _guarded(handler: Callable[[argparse.Namespace, Store], int]) -> Callable[[a
         try:
             store = _open_store()
         except Exception as exc:  # a database that cannot be reached or migrated
-            print(f"error: cannot open the database: {exc}", file=sys.stderr)
-            return 1
+            return _fail(args, f"cannot open the database: {exc}")
         try:
             return handler(args, store)
         except CsvError as exc:
-            print(f"error: {args.file} was not imported; nothing changed:", file=sys.stderr)
+            _fail(args, f"{args.file} was not imported; nothing changed:")
             for error in exc.errors:
                 print(error, file=sys.stderr)
             return 1
         except (NotFound, ValueError, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return _fail(args, str(exc))
         finally:
             store.close()
 
@@ -159,8 +164,7 @@ def _block_show(args: argparse.Namespace, store: Store) -> int:
 
     entry, covered = store.entry_or_covering(args.number, prefix=args.prefix)
     if entry is None:
-        print(f"error: {args.number} is not on the blocklist", file=sys.stderr)
-        return 1
+        return _fail(args, f"{args.number} is not on the blocklist")
     if covered:
         print(f"{args.number} has no entry of its own but is covered by the prefix {entry.number_key}*")
     star = "*" if entry.is_prefix else ""
@@ -232,8 +236,7 @@ def _allow_show(args: argparse.Namespace, store: Store) -> int:
     key = store.blocklist_key(args.number)[0]
     entry = store.get_allowlist(key)
     if entry is None:
-        print(f"error: {args.number} is not on the allowlist", file=sys.stderr)
-        return 1
+        return _fail(args, f"{args.number} is not on the allowlist")
     print(f"number:   {entry.number_key}")
     print(f"owner:    {entry.owner}")
     print(f"aliases:  {' | '.join(entry.aliases) or '-'}")

@@ -24,7 +24,20 @@ Allowlist file::
   courier, payment, government, … (free word, optional column).
 
 Columns after the required ones may be left out of the header; then the store keeps what it has for them.
-Line numbers in errors are the ones a text editor shows (header = line 1). Blank lines are skipped.
+Line numbers in errors are the ones a text editor shows (header = line 1). Blank lines, and rows of only
+commas that spreadsheets write, are skipped; so are unnamed empty columns at the end.
+
+What moderators' tools write is read as it comes: the encoding (UTF-8 with or without a BOM, GBK/GB18030
+as Excel and WPS save "CSV" on Chinese Windows, UTF-16 with a BOM) is detected by charset-normalizer, and
+a tab-separated header (Excel's "Unicode text", which is UTF-16) makes the file tab-separated.
+
+Exports are safe to open in a spreadsheet: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return would be run as a formula, so it is written with a leading ``'`` (the OWASP rule) — the
+number column too (``'+8613800138000``): a spreadsheet then keeps it as text instead of turning it into
+``8.6138E+12``. The reader takes that quote off again, so an export imports back unchanged.
+
+Problems are ``LineError`` (a line and a key under ``csv.error.`` in ``bot.locales`` with its values), so
+the bot says them in the moderator's language; ``str()`` gives the English sentence for the command line.
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ import functools
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -55,15 +68,64 @@ MIN_PREFIX_DIGITS = 3  # "+86" alone would block a country
 # them: starting them costs ~1-2 s (measured: 20,000 cells took 2.4 s inline, 4.6 s in workers on a busy
 # 2-core machine).
 PARALLEL_THRESHOLD = 100_000
+# The encodings a moderator's tools write. Only these are tried: left free, the detector reads a short
+# GBK file as Korean cp949 or Big5.
+ENCODINGS = ("utf_8", "gb18030", "utf_16")
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection"); a cell that
+# starts with quotes and then one of these gets one more quote, so the reader can take exactly one off.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+class BadValue(ValueError):
+    """A value that cannot be used: ``key`` names its sentence under ``csv.error.`` in ``bot.locales``.
+
+    A ``ValueError`` whose ``str()`` is the English sentence, so callers that print ``ValueError`` (the
+    command line, ``/block``) keep working, and the CSV importer can word it in the moderator's language.
+    """
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:
+        return _words("en", self.key, self.params)
+
+    def __reduce__(self) -> tuple[Callable[..., BadValue], tuple[()]]:
+        # Number cells may be parsed in worker processes: the values must survive pickling.
+        return functools.partial(BadValue, self.key, **self.params), ()
+
+
+def _words(lang: str, key: str, params: Mapping[str, object]) -> str:
+    from bot.locales import t
+
+    return t(lang, f"csv.error.{key}", **params)
 
 
 @dataclass(frozen=True, slots=True)
 class LineError:
+    """One problem in a file: its line as an editor numbers it, and what is wrong as a locale key."""
+
     line: int
-    reason: str
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def reason_in(self, lang: str) -> str:
+        """What is wrong, in ``lang``."""
+        return _words(lang, self.key, self.params)
+
+    @property
+    def reason(self) -> str:
+        return self.reason_in("en")
+
+    def text(self, lang: str) -> str:
+        """``line 3: …`` in ``lang``."""
+        from bot.locales import t
+
+        return t(lang, "mod.import.error_line", line=self.line, reason=self.reason_in(lang))
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return self.text("en")
 
 
 class CsvError(ValueError):
@@ -187,11 +249,11 @@ def prefix_key(raw: str) -> str:
     else:
         digits = "86" + text.lstrip("0")
     if not digits.isdigit() or not digits.isascii():
-        raise ValueError(f"bad number prefix {raw!r}: use digits, e.g. +86170 or 170")
+        raise BadValue("bad_prefix", prefix=raw)
     if len(digits) < MIN_PREFIX_DIGITS or digits == "86":
-        raise ValueError(f"number prefix {raw!r} is too short: it would cover a whole country")
+        raise BadValue("short_prefix", prefix=raw)
     if len(digits) > 15:
-        raise ValueError(f"number prefix {raw!r} is longer than any phone number")
+        raise BadValue("long_prefix", prefix=raw)
     return "+" + digits
 
 
@@ -206,7 +268,7 @@ def parse_expiry(text: str) -> datetime | None:
             return datetime.combine(day + timedelta(days=1), time(0), BEIJING).astimezone(UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"bad date {text!r}: use YYYY-MM-DD (e.g. 2026-06-30)") from None
+        raise BadValue("bad_date", date=text) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BEIJING)
     return moment.astimezone(UTC)
@@ -236,27 +298,87 @@ def split_aliases(text: str) -> tuple[str, ...]:
 
 
 def read_text(source: str | bytes | Path) -> str:
-    """A file's text. ``str`` is CSV text already; ``bytes``/``Path`` must be UTF-8 (a BOM is allowed)."""
+    """A file's text. ``str`` is CSV text already; ``bytes``/``Path`` are decoded as detected.
+
+    charset-normalizer picks among ``ENCODINGS`` (a BOM settles it at once). A file in none of them is
+    refused at the first line that is not UTF-8, the encoding a moderator is asked to save in.
+    """
     if isinstance(source, str):
         return source.removeprefix("\ufeff")
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if not data:
+        return ""
+    from charset_normalizer import from_bytes  # ~20 ms to import: only when a file is read
+
+    best = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+    if best is not None:
+        return str(best).removeprefix("\ufeff")
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8")
+        line = 1
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CsvError([LineError(line, "not UTF-8 text (save the file as UTF-8 CSV)")]) from None
+    raise CsvError([LineError(line, "encoding")])
+
+
+def restore_cell(cell: str) -> str:
+    """A cell as it was before ``neutralise_cell``: the one ``'`` an export put before a formula start."""
+    return cell[1:] if cell[:1] == "'" and _FORMULA_START.match(cell, 1) else cell
+
+
+def neutralise_cell(cell: str) -> str:
+    """A cell a spreadsheet shows as text: ``'`` before one that would start a formula (see the module)."""
+    return "'" + cell if _FORMULA_START.match(cell) else cell
+
+
+def _delimiter(text: str) -> str:
+    """``,``, or a tab when the header line is tab-separated (Excel's "Unicode text" export)."""
+    header = text[:4096].lstrip("\r\n").partition("\n")[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",\t").delimiter
+    except csv.Error:  # one column, or no header at all: the header check says what is wrong
+        return ","
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line of the record, cells) for each non-blank record; quoted cells may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """(first line of the record, cells) for each non-blank record; quoted cells may span lines.
+
+    A record the csv module cannot read (a cell longer than its limit: mostly a quote never closed)
+    raises ``CsvError`` naming the line where that record starts.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     previous_end = 0
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = previous_end + 1
+            if "field larger than field limit" in str(exc):
+                raise CsvError([LineError(line, "cell_too_long", {"limit": csv.field_size_limit()})]) from None
+            raise CsvError([LineError(line, "not_csv")]) from None
         start = previous_end + 1
         previous_end = reader.line_num
         if not "".join(cells).strip():  # blank line, or only commas and spaces
             continue
         yield start, cells
+
+
+def header_names(text: str) -> list[str]:
+    """The column names on a file's first non-blank line, as the importer reads them (lower case)."""
+    try:
+        first = next(_records(text), None)
+    except CsvError:
+        return []
+    return _names(first[1]) if first else []
+
+
+def _names(cells: list[str]) -> list[str]:
+    names = [c.strip().lower().removeprefix("\ufeff") for c in cells]
+    while names and not names[-1]:  # a spreadsheet's empty columns at the end
+        names.pop()
+    return names
 
 
 def _header(
@@ -265,34 +387,32 @@ def _header(
     expected = ",".join(known)
     first = next(records, None)
     if first is None:
-        return [], [LineError(1, f"empty file: expected the header {expected}")]
+        return [], [LineError(1, "empty_file", {"header": expected})]
     line, cells = first
-    names = [c.strip().lower().removeprefix("\ufeff") for c in cells]
+    names = _names(cells)
     unknown = [n for n in names if n not in known]
     if unknown:
-        return [], [LineError(line, f"unknown column(s) {', '.join(map(repr, unknown))}: the header must be "
-                                    f"{expected} (optional columns may be left out)")]
+        return [], [LineError(line, "unknown_columns", {"columns": ", ".join(map(repr, unknown)),
+                                                         "header": expected})]
     missing = [n for n in required if n not in names]
-    if missing or len(set(names)) != len(names):
-        return [], [LineError(line, f"the header must name the columns {expected}; "
-                                    f"missing or repeated: {', '.join(missing) or 'repeated column'}")]
+    if missing:
+        return [], [LineError(line, "missing_columns", {"columns": ", ".join(missing), "header": expected})]
+    repeated = [n for n in known if names.count(n) > 1]
+    if repeated:
+        return [], [LineError(line, "repeated_columns", {"columns": ", ".join(repeated), "header": expected})]
     return names, []
-
-
-def _column_count_error(names: Sequence[str], got: int) -> str:
-    return f"wrong column count: expected {len(names)} ({','.join(names)}), got {got}"
 
 
 def _row_number_key(raw: str, *, allow_prefix: bool) -> tuple[str, str]:
     """(key, match) for a number cell; ``*`` at the end marks a prefix."""
     if not raw:
-        raise ValueError("empty number")
+        raise BadValue("empty_number")
     if allow_prefix and raw.endswith("*"):
         return prefix_key(raw), "prefix"
     try:
         return number_key(raw), "exact"
-    except ValueError as exc:
-        raise ValueError(f"bad number {raw!r}: {exc}") from None
+    except ValueError:
+        raise BadValue("bad_number", number=raw) from None
 
 
 def _keys_in_parallel(raws: list[str]) -> list[str | Exception]:
@@ -329,8 +449,8 @@ def _keys_or_errors(raws: list[str]) -> list[str | Exception]:
     for raw in raws:
         try:
             out.append(canonical_key(raw) or number_key(raw))
-        except ValueError as exc:
-            out.append(ValueError(f"bad number {raw!r}: {exc}"))
+        except ValueError:
+            out.append(BadValue("bad_number", number=raw))
     return out
 
 
@@ -350,26 +470,25 @@ def _parse(
     at a million rows the per-row overhead is what an import costs.
     """
     parsed = ParsedFile()
-    try:
-        text = read_text(source)
-    except CsvError as exc:
-        parsed.errors = exc.errors
-        return parsed
-    records = _records(text)
     pending: list[tuple[int, list[str]]] = []
     try:
+        records = _records(read_text(source))
         names, errors = _header(records, known, required)
         if errors:
             parsed.errors = errors
             return parsed
         width = len(names)
         for line, cells in records:
+            if len(cells) > width and not "".join(cells[width:]).strip():
+                del cells[width:]  # the empty columns a spreadsheet adds at the end
             if len(cells) == width:
-                pending.append((line, [c.strip() for c in cells]))
+                pending.append((line, [restore_cell(c.strip()) for c in cells]))
             else:
-                parsed.errors.append(LineError(line, _column_count_error(names, len(cells))))
-    except csv.Error as exc:
-        parsed.errors.append(LineError(getattr(exc, "line", 0) or 0, f"not valid CSV: {exc}"))
+                parsed.errors.append(LineError(line, "column_count", {
+                    "expected": width, "header": ",".join(names), "got": len(cells)}))
+    except CsvError as exc:  # not text, or a record the csv module cannot read: nothing after it is read
+        parsed.errors += exc.errors
+        parsed.errors.sort(key=lambda e: e.line)
         return parsed
 
     columns = {name: i for i, name in enumerate(names)}
@@ -402,10 +521,10 @@ def _parse(
                 key, match = found, "exact"
             seen = first_line.setdefault((key, match), line)
             if seen != line:
-                raise ValueError(f"number {cells[at]!r} is already on line {seen}")
+                raise BadValue("duplicate", number=cells[at], first=seen)
             rows.append(build(line, cells, key, match))
-        except ValueError as exc:
-            parsed.errors.append(LineError(line, str(exc)))
+        except BadValue as exc:
+            parsed.errors.append(LineError(line, exc.key, exc.params))
     parsed.errors.sort(key=lambda e: e.line)
     del parsed.errors[MAX_REPORTED_ERRORS:]
     return parsed
@@ -413,11 +532,15 @@ def _parse(
 
 @functools.lru_cache(maxsize=256)
 def _category_key(name: str) -> str:
-    from bot.categories import resolve_category
+    from bot.categories import CATEGORIES, UnknownCategory, resolve_category
 
     if not name:
-        raise ValueError("empty category")
-    return resolve_category(name).key
+        raise BadValue("empty_category")
+    try:
+        return resolve_category(name).key
+    except UnknownCategory:
+        raise BadValue("unknown_category", name=name,
+                       choices="、".join(f"{c.zh}({c.key})" for c in CATEGORIES)) from None
 
 
 _cached_expiry = functools.lru_cache(maxsize=4096)(parse_expiry)  # files repeat a few dates many times
@@ -440,7 +563,7 @@ def _allowlist_builder(columns: dict[str, int]) -> RowBuilder:
 
     def build(line: int, cells: list[str], key: str, match: str) -> AllowlistRow:
         if not cells[owner_at]:
-            raise ValueError("empty owner")
+            raise BadValue("empty_owner")
         aliases = None if aliases_at is None else split_aliases(cells[aliases_at])
         return AllowlistRow(line=line, number_key=key, owner=cells[owner_at], aliases=aliases,
                             owner_category=None if category_at is None else cells[category_at])
@@ -461,12 +584,13 @@ def parse_allowlist_csv(source: str | bytes | Path) -> ParsedFile:
 # --- writing files -------------------------------------------------------------------------------------
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[str]], out: io.TextIOBase | None = None) -> str:
-    """CSV text with a header (``\\n`` line ends); also written to ``out`` when given."""
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[str | None]],
+              out: io.TextIOBase | None = None) -> str:
+    """CSV text with a header (``\\n`` line ends), every cell neutralised; also written to ``out`` when given."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise_cell(c) if c else c for c in row] for row in rows)
     text = buffer.getvalue()
     if out is not None:
         out.write(text)

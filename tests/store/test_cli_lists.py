@@ -47,7 +47,7 @@ def test_blocklist_errors_are_one_clear_line(cli):
     code, _, err = cli("blocklist", "add", "13900139000", "--category", "外星人")
     assert code == 1 and "unknown category" in err and "冒充公检法(impersonate_police)" in err
     code, _, err = cli("blocklist", "add", "12", "--category", "other")
-    assert code == 1 and err.startswith("error: ") and "Traceback" not in err
+    assert code == 1 and err.startswith("fanzha blocklist add: ") and "Traceback" not in err
     code, _, err = cli("blocklist", "add", "13900139000", "--category", "other", "--expires", "soon")
     assert code == 1 and "bad date" in err
     code, _, err = cli("blocklist", "remove", "13900139000")
@@ -67,11 +67,12 @@ def test_blocklist_import_export(cli, tmp_path):
     bad.write_text("number,category,evidence,expires\n+8613900139000,other,,\n+8613700137000,bogus,,\n",
                    encoding="utf-8")
     code, _, err = cli("blocklist", "import", str(bad))
-    assert code == 1 and "line 3: unknown category 'bogus'" in err and "nothing changed" in err
+    assert code == 1 and "line 3: unknown category 'bogus'" in err
+    assert err.startswith(f"fanzha blocklist import: {bad} was not imported; nothing changed:\n")
     code, out, _ = cli("blocklist", "export")
     assert code == 0
-    assert out.splitlines() == ["number,category,evidence,expires", "+8613800138000,task_rebate,x,",
-                                "+86170*,card_trafficking,,"]
+    assert out.splitlines() == ["number,category,evidence,expires", "'+8613800138000,task_rebate,x,",
+                                "'+86170*,card_trafficking,,"]
     target = tmp_path / "out.csv"
     assert cli("blocklist", "export", str(target))[0] == 0
     assert target.read_text(encoding="utf-8") == out
@@ -87,7 +88,7 @@ def test_allowlist_commands(cli, tmp_path):
     code, out, _ = cli("allowlist", "show", "+86 400 812 3123")
     assert code == 0 and "示例 | Example" in out and "allowlist.add" in out
     code, out, _ = cli("allowlist", "export")
-    assert "+864008123123,示例公司,示例|Example," in out
+    assert "'+864008123123,示例公司,示例|Example," in out
     exported = tmp_path / "allow.csv"
     exported.write_text(out, encoding="utf-8")
     assert cli("allowlist", "remove", "4008123123")[0] == 0
@@ -95,3 +96,24 @@ def test_allowlist_commands(cli, tmp_path):
     assert code == 1 and "not on the allowlist" in err
     code, out, _ = cli("allowlist", "import", str(exported))
     assert code == 0 and "added 1" in out
+
+
+def test_import_reads_a_gbk_file_and_names_the_line_of_a_spreadsheet_formula(cli, tmp_path):
+    """A list saved as "CSV" by Excel on Chinese Windows (GBK, CRLF, trailing rows of commas) imports; the
+    export it becomes keeps a formula-looking evidence harmless and imports back unchanged."""
+    listed = tmp_path / "excel.csv"
+    listed.write_bytes("number,category,evidence,expires\r\n13800138000,冒充公检法,=自称公安局,\r\n"
+                       "170*,断卡,,\r\n,,,\r\n".encode("gbk"))
+    code, out, err = cli("blocklist", "import", str(listed))
+    assert (code, err) == (0, "") and "added 2, updated 0, unchanged 0" in out
+    code, out, _ = cli("blocklist", "export")
+    assert "'+8613800138000,impersonate_police,'=自称公安局," in out.splitlines()
+    exported = tmp_path / "exported.csv"
+    exported.write_text(out, encoding="utf-8")
+    code, out, _ = cli("blocklist", "import", str(exported))
+    assert code == 0 and "added 0, updated 0, unchanged 2" in out
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes("number,category\r\n13900139000,其他\r\n13700137000,外星人\r\n".encode("gbk"))
+    code, _, err = cli("blocklist", "import", str(broken))
+    assert code == 1 and "line 3: unknown category '外星人'" in err

