@@ -15,8 +15,12 @@ Rules, in one place:
   of a click carries the keyed fingerprint of the reported input, so reports group by number *and* by
   text. The text itself is kept only when the reporter consented. Reporting the same number or text
   again while the earlier report is pending is a no-op ("already reported").
+- **One per verdict.** A report or a "wrong verdict" filed from a verdict's buttons carries the stored
+  check's id: one of each per user and verdict, whichever way it comes (with the text, without it, or
+  after the message was deleted, when there is no text or number to compare).
 - **Rate limit.** A reporter may file at most ``Settings.reports_per_hour`` reports (distinct reported
-  inputs) in any sliding hour. Counted in the database, so it holds across restarts and processes.
+  inputs; a report of a deleted message counts as one) in any sliding hour, and as many "wrong verdict"
+  items. Counted in the database, so it holds across restarts and processes.
 - **Trust.** A reporter's weight is ``(accepted + 1) / (accepted + rejected + 2)``: the expected share of
   their reports that moderators accept, starting from 1/2 for someone new (Laplace's rule). Ten
   rejected reports and none accepted give 1/12; ten accepted give 11/12.
@@ -30,6 +34,17 @@ Rules, in one place:
 - **Appeals.** Whoever proves a number is theirs (Telegram's shared contact whose ``user_id`` is the
   sender) can appeal its blocklist entry once at a time. Accepting delists the number; the appellant's
   chat id is kept only to tell them the outcome.
+- **A second look.** Changes one moderator could use to hurt many users wait for an admin instead of
+  taking effect (:class:`AwaitingAdmin`; admins get the request with confirm/refuse buttons, and every
+  step is audited): allowlisting a number that has pending or accepted reports or is on the blocklist,
+  or whose kind does not fit an official line (a mobile or VoIP number for any organisation; anything but
+  a service code, 400 or 800 number for a bank, payment platform, operator or platform), and blocklist
+  prefixes with fewer than :data:`MIN_PREFIX_DIGITS` digits after the country code. Admins make these
+  changes directly: they are the second look, and asking them to confirm their own change would add a tap,
+  not a reviewer.
+- **Allowlist edits** change only what is given: aliases are added to the entry's (``-alias`` removes
+  one) and the kind of owner (``bank``…) stays, so retyping an entry never switches off impersonation
+  detection for it. A new entry takes the kind of the organisation it names, if that one is listed.
 - **Expiry.** ``expires=YYYY-MM-DD`` means the entry counts through that day, Beijing time
   (``bot.store.csvfiles.parse_expiry``). Expired entries stop matching checks but stay listed in
   ``/lookup`` and in the history; an expiry date in the past is allowed (it records history) and is
@@ -38,6 +53,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +63,7 @@ from typing import Any
 
 from bot.categories import resolve_category
 from bot.store import NotFound, Store, keyed_hash
+from bot.store.community import DuplicateFeedback
 from bot.store.csvfiles import parse_expiry
 from bot.store.models import (
     Appeal,
@@ -59,6 +76,18 @@ from bot.store.models import (
 from bot.verdict import VerdictSummary
 
 MAX_NUMBERS_PER_REPORT = 5
+MIN_PREFIX_DIGITS = 7
+"""Shortest blocklist prefix a moderator may add alone, in digits after the country code. Seven digits are a
+mainland mobile segment plus its 4-digit HLR block (``+861709876`` = 10,000 numbers) or a city's exchange;
+``+86170`` (a whole segment, tens of millions of subscribers) and ``+861`` (every mobile) wait for an admin."""
+APPROVAL_TTL = timedelta(days=7)
+"""How long a change waits for an admin's answer before it lapses (the request stays in the audit log)."""
+OFFICIAL_LINE_TYPES = frozenset({"short_code", "toll_free", "shared_cost"})
+"""What a bank, payment platform, operator or platform answers on (95588, 400…, 800…)."""
+SERVICE_ONLY_KINDS = frozenset({"bank", "payment", "operator", "platform"})
+PERSONAL_TYPES = frozenset({"mobile", "voip"})
+"""A mobile or VoIP number is nobody's official line: allowlisting one for an organisation is what a scammer
+would ask a moderator for."""
 RATE_WINDOW = timedelta(hours=1)
 SAMPLE_TEXTS = 3
 STATS_DAYS = 7
@@ -68,6 +97,45 @@ class Role(StrEnum):
     USER = "user"
     MODERATOR = "moderator"
     ADMIN = "admin"
+
+
+class Review(StrEnum):
+    """Why a moderator's change waits for an admin."""
+
+    REPORTED = "reported"            # the number has pending or accepted reports
+    BLOCKLISTED = "blocklisted"      # the number is on the blocklist (itself or under a prefix)
+    SHAPE = "shape"                  # the kind of number does not fit the organisation's official lines
+    SHORT_PREFIX = "short_prefix"    # a blocklist prefix shorter than MIN_PREFIX_DIGITS
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A moderator's list change waiting for an admin (kept in ``pending_flows``, audited)."""
+
+    token: str
+    kind: str                 # "allow" | "block"
+    number: str               # store key; a prefix ends in "*"
+    reasons: tuple[str, ...]  # Review values
+    requested_by: int         # the moderator's Telegram id (to tell them the outcome)
+    details: dict[str, Any] = field(default_factory=dict)  # owner/aliases or category/evidence/expiry
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "number": self.number, "reasons": list(self.reasons),
+                "requested_by": self.requested_by, **self.details}
+
+    @classmethod
+    def from_json(cls, token: str, data: dict[str, Any]) -> PendingChange:
+        details = {k: v for k, v in data.items() if k not in ("kind", "number", "reasons", "requested_by")}
+        return cls(token, data["kind"], data["number"], tuple(data.get("reasons", ())),
+                   int(data["requested_by"]), details)
+
+
+class AwaitingAdmin(Exception):
+    """The change was not made: it waits for an admin (``change`` says what and why)."""
+
+    def __init__(self, change: PendingChange) -> None:
+        super().__init__(f"{change.kind} {change.number} waits for an admin: {', '.join(change.reasons)}")
+        self.change = change
 
 
 class NotAllowed(PermissionError):
@@ -114,6 +182,13 @@ class ReportResult:
     queued_numbers: tuple[str, ...] = ()  # numbers that are in the review queue after this report
     newly_queued: tuple[str, ...] = ()    # of those, the ones this report brought in (moderators are told)
     reports_queued: int = 0               # reported numbers and texts waiting in the queue after this report
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    status: ReportStatus          # STORED, DUPLICATE (this verdict already) or RATE_LIMITED
+    item: Feedback | None = None
+    limit: int = 0
 
 
 @dataclass
@@ -232,19 +307,130 @@ class Moderation:
 
     def block(self, moderator_id: int, number: str, category: str, *, evidence: str = "",
               expires_at: datetime | None = None, prefix: bool = False) -> tuple[BlocklistEntry, bool]:
-        """Add or update an entry (any written form; a trailing ``*`` or ``prefix`` for a segment)."""
+        """Add or update an entry (any written form; a trailing ``*`` or ``prefix`` for a segment).
+
+        A moderator's prefix shorter than :data:`MIN_PREFIX_DIGITS` raises :class:`AwaitingAdmin` instead.
+        """
         self.require(moderator_id, Role.MODERATOR)
-        return self.store.add_blocklist(number, category, actor=actor_of(moderator_id), evidence=evidence,
-                                        expires_at=expires_at, prefix=prefix)
+        key, match = self.store.blocklist_key(number, prefix=prefix)
+        category_key = resolve_category(category).key
+        if match == "prefix" and prefix_digits(key) < MIN_PREFIX_DIGITS and self.role(moderator_id) != Role.ADMIN:
+            self._hold(moderator_id, "block", key + "*", (Review.SHORT_PREFIX,),
+                       {"category": category_key, "evidence": evidence,
+                        "expires_at": expires_at.isoformat() if expires_at else None})
+        return self.store.add_blocklist(key, category_key, actor=actor_of(moderator_id), evidence=evidence,
+                                        expires_at=expires_at, prefix=match == "prefix")
 
     def unblock(self, moderator_id: int, number: str, reason: str = "") -> BlocklistEntry:
         """Take an entry off the list (``NotFound`` when it is not on it). Prefix entries end in ``*``."""
         self.require(moderator_id, Role.MODERATOR)
         return self.store.remove_blocklist(number, actor=actor_of(moderator_id), reason=reason)
 
-    def allow(self, moderator_id: int, number: str, owner: str, aliases: Sequence[str] = ()) -> tuple[Any, bool]:
+    def allow(self, moderator_id: int, number: str, owner: str, aliases: Sequence[str] = (), *,
+              remove_aliases: Sequence[str] = ()) -> tuple[Any, bool]:
+        """Add an official number or change the fields given (see "Allowlist edits" above).
+
+        A moderator's change that needs a second look raises :class:`AwaitingAdmin` instead.
+        """
         self.require(moderator_id, Role.MODERATOR)
-        return self.store.add_allowlist(number, owner, actor=actor_of(moderator_id), aliases=aliases)
+        from bot.phones import number_key
+
+        key = number_key(number)
+        if not owner.strip():
+            raise ValueError("the owner of an allowlisted number cannot be empty")
+        reasons = self.allow_reasons(key, owner, aliases)
+        if reasons and self.role(moderator_id) != Role.ADMIN:
+            self._hold(moderator_id, "allow", key, reasons,
+                       {"owner": owner, "aliases": list(aliases), "remove_aliases": list(remove_aliases)})
+        return self._apply_allow(actor_of(moderator_id), key, owner, aliases, remove_aliases)
+
+    def _apply_allow(self, actor: str, key: str, owner: str, aliases: Sequence[str],
+                     remove_aliases: Sequence[str]) -> tuple[Any, bool]:
+        kind = None
+        if self.store.get_allowlist(key) is None:
+            kinds = self._kinds_named(owner, aliases)
+            kind = next(iter(kinds)) if len(kinds) == 1 else ""
+        return self.store.update_allowlist(key, owner, actor=actor, add_aliases=aliases,
+                                           remove_aliases=remove_aliases, owner_category=kind)
+
+    def _kinds_named(self, owner: str, aliases: Sequence[str]) -> set[str]:
+        """Kinds of owner (``bank``…) of the listed organisations these names stand for."""
+        return {e.owner_category for e in self.store.allowlist_named([owner, *aliases]) if e.owner_category}
+
+    def allow_reasons(self, key: str, owner: str, aliases: Sequence[str] = ()) -> tuple[Review, ...]:
+        """Why allowlisting ``key`` for ``owner`` needs an admin's second look (empty: it does not)."""
+        from bot.phones import InvalidNumber, parse_number
+
+        reasons: list[Review] = []
+        counts = self.report_counts(key)
+        if counts["pending"] or counts["accepted"]:
+            reasons.append(Review.REPORTED)
+        if self.store.lookup(key) is not None:
+            reasons.append(Review.BLOCKLISTED)
+        try:
+            kind_of_number = parse_number(key).type
+        except InvalidNumber:
+            kind_of_number = "unknown"
+        current = self.store.get_allowlist(key)
+        kinds = self._kinds_named(owner, aliases) | ({current.owner_category} if current else set())
+        if kind_of_number in PERSONAL_TYPES or (kinds & SERVICE_ONLY_KINDS
+                                                and kind_of_number not in OFFICIAL_LINE_TYPES):
+            reasons.append(Review.SHAPE)
+        return tuple(reasons)
+
+    def import_reviews(self, moderator_id: int, kind: str,
+                       rows: Iterable[Any]) -> list[tuple[int, str, tuple[Review, ...]]]:
+        """The rows of a moderator's CSV import that would need an admin's second look if typed one by one
+        (line, number, reasons); empty for an admin. An import is all or nothing, so such a file waits for
+        an admin as a whole rather than slipping a short prefix or a risky allowlist row past the rule."""
+        if self.role(moderator_id) == Role.ADMIN:
+            return []
+        held: list[tuple[int, str, tuple[Review, ...]]] = []
+        for row in rows:
+            if kind == "blocklist":
+                if row.match == "prefix" and prefix_digits(row.number_key) < MIN_PREFIX_DIGITS:
+                    held.append((row.line, row.number_key + "*", (Review.SHORT_PREFIX,)))
+            else:
+                reasons = self.allow_reasons(row.number_key, row.owner, row.aliases or ())
+                if reasons:
+                    held.append((row.line, row.number_key, reasons))
+        return held
+
+    # --- changes waiting for an admin -------------------------------------------------------------------
+
+    def _hold(self, moderator_id: int, kind: str, number: str, reasons: Sequence[str],
+              details: dict[str, Any]) -> None:
+        change = PendingChange(secrets.token_urlsafe(8), kind, number, tuple(str(r) for r in reasons),
+                               moderator_id, details)
+        self.store.add_approval(change.token, actor=actor_of(moderator_id),
+                                owner_hash=self.reporter_hash(moderator_id), data=change.to_json(),
+                                ttl=APPROVAL_TTL)
+        raise AwaitingAdmin(change)
+
+    def decide_change(self, admin_id: int, token: str, *, confirmed: bool) -> tuple[PendingChange, Any]:
+        """An admin confirms (the change is made, in their name) or refuses a waiting change.
+
+        Returns (the change, the entry made or None); ``NotFound`` when it was answered already or lapsed.
+        """
+        self.require(admin_id, Role.ADMIN)
+        data = self.store.take_approval(token, actor=actor_of(admin_id), confirmed=confirmed)
+        if data is None:
+            raise NotFound(f"no change {token} waiting")
+        change = PendingChange.from_json(token, data)
+        if not confirmed:
+            return change, None
+        actor = actor_of(admin_id)
+        details = change.details
+        if change.kind == "allow":
+            entry, _ = self._apply_allow(actor, change.number, details["owner"], details.get("aliases", ()),
+                                         details.get("remove_aliases", ()))
+        else:
+            expires = details.get("expires_at")
+            entry, _ = self.store.add_blocklist(
+                change.number.rstrip("*"), details["category"], actor=actor, evidence=details.get("evidence", ""),
+                expires_at=datetime.fromisoformat(expires) if expires else None,
+                prefix=change.number.endswith("*"))
+        return change, entry
 
     def report_counts(self, number_key: str) -> dict[str, int]:
         """Reports of a number by status, plus ``reporters``: distinct reporters ever."""
@@ -273,20 +459,26 @@ class Moderation:
         return self.store.reported_inputs_since(reporter_hash, self.clock() - RATE_WINDOW)
 
     def submit_report(self, user_id: int, *, reported: str, number_keys: Sequence[str] = (),
-                      verdict: dict[str, Any] | None = None, keep_text: bool = False) -> ReportResult:
+                      verdict: dict[str, Any] | None = None, keep_text: bool = False,
+                      check_id: str | None = None) -> ReportResult:
         """A user's report of a checked message or number (the public bot's 举报 button).
 
         ``reported`` is what was checked (the message text, or the number typed); it is fingerprinted
         always and stored only when ``keep_text`` (the user consented). ``number_keys`` are the numbers
-        found in it, as ``bot.phones.number_key`` gives them.
+        found in it, as ``bot.phones.number_key`` gives them. ``check_id`` is the verdict's stored check:
+        one report per reporter and verdict.
         """
         reporter = self.reporter_hash(user_id)
+        if check_id is not None and self.store.has_reported_check(reporter, check_id):
+            return ReportResult(ReportStatus.DUPLICATE, limit=self.reports_per_hour)
         if not reported.strip() and not number_keys:
-            if not verdict:
+            if not verdict or check_id is None:
                 return ReportResult(ReportStatus.EMPTY)
-            # The message is gone (e.g. deleted): keep the verdict alone. It has nothing to review, so
-            # it never enters the queue, and with no fingerprint it does not count against the limit.
-            self.store.add_report(reporter, verdict=_verdict_facts(verdict))
+            # The message is gone (e.g. deleted): keep the verdict alone. It has nothing to review, so it
+            # never enters the queue; it counts against the limit as one input (its verdict).
+            if self.reports_in_window(reporter) >= self.reports_per_hour:
+                return ReportResult(ReportStatus.RATE_LIMITED, limit=self.reports_per_hour)
+            self.store.add_report(reporter, verdict=_verdict_facts(verdict), check_id=check_id)
             return ReportResult(ReportStatus.STORED, stored=1, limit=self.reports_per_hour)
         fingerprint = self.fingerprint(reported or " ".join(number_keys))
         keys = list(dict.fromkeys(number_keys))[:MAX_NUMBERS_PER_REPORT]
@@ -305,7 +497,7 @@ class Moderation:
         before = _numbers_of(self.queue(include_appeals=False))
         for key in todo:
             self.store.add_report(reporter, number_key=key, text=text, text_fingerprint=fingerprint,
-                                  verdict=verdict_facts)
+                                  verdict=verdict_facts, check_id=check_id)
         queued = self.queue(include_appeals=False)
         ready = _numbers_of(queued)
         return ReportResult(ReportStatus.STORED, stored=len(todo), limit=self.reports_per_hour,
@@ -415,10 +607,20 @@ class Moderation:
     # --- feedback ("wrong verdict") ---------------------------------------------------------------------
 
     def submit_feedback(self, user_id: int, *, verdict: dict[str, Any], text: str | None = None,
-                        comment: str | None = None) -> Feedback:
-        """A user says a verdict is wrong. ``text`` only with their consent."""
-        return self.store.add_feedback(verdict=_verdict_facts(verdict), user_hash=self.reporter_hash(user_id),
-                                       text=text, comment=comment)
+                        comment: str | None = None, check_id: str | None = None) -> FeedbackResult:
+        """A user says a verdict is wrong. ``text`` only with their consent; once per verdict
+        (``check_id``), and at most ``reports_per_hour`` times in any hour."""
+        user_hash = self.reporter_hash(user_id)
+        if check_id is not None and self.store.has_feedback_on(user_hash, check_id):
+            return FeedbackResult(ReportStatus.DUPLICATE, limit=self.reports_per_hour)
+        if self.store.count_feedback_since(user_hash, self.clock() - RATE_WINDOW) >= self.reports_per_hour:
+            return FeedbackResult(ReportStatus.RATE_LIMITED, limit=self.reports_per_hour)
+        try:
+            item = self.store.add_feedback(verdict=_verdict_facts(verdict), user_hash=user_hash, text=text,
+                                           comment=comment, check_id=check_id)
+        except DuplicateFeedback:
+            return FeedbackResult(ReportStatus.DUPLICATE, limit=self.reports_per_hour)
+        return FeedbackResult(ReportStatus.STORED, item=item, limit=self.reports_per_hour)
 
     def feedback_queue(self) -> list[Feedback]:
         return self.store.feedback_items(status="pending")
@@ -506,6 +708,18 @@ class Moderation:
         )
 
 
+def prefix_digits(key: str) -> int:
+    """Digits of a prefix key (``+86170``) after its country code (3 here); all of them when no country
+    code is recognised."""
+    import phonenumbers
+
+    digits = key.lstrip("+")
+    for size in (1, 2, 3):
+        if int(digits[:size] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return len(digits) - size
+    return len(digits)
+
+
 def _numbers_of(items: Sequence[QueueItem]) -> set[str]:
     return {item.ref for item in items if item.kind == "number"}
 
@@ -519,12 +733,17 @@ def _verdict_facts(verdict: dict[str, Any]) -> dict[str, Any]:
 
 
 __all__ = [
+    "MIN_PREFIX_DIGITS",
     "AppealProof",
+    "AwaitingAdmin",
+    "FeedbackResult",
     "Moderation",
     "NotAllowed",
+    "PendingChange",
     "QueueItem",
     "ReportResult",
     "ReportStatus",
+    "Review",
     "Role",
     "Stats",
     "actor_of",

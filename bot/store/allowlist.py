@@ -63,6 +63,35 @@ class AllowlistRepo(StoreBase):
                 session, actor, key, owner, tuple(aliases), owner_category, source)
             return entry, created
 
+    def update_allowlist(self, number: str, owner: str, *, actor: str | int, add_aliases: Sequence[str] = (),
+                         remove_aliases: Sequence[str] = (),
+                         owner_category: str | None = None) -> tuple[AllowlistEntry, bool]:
+        """Change only what is given: the owner; aliases added to (and ``remove_aliases`` taken from) the
+        ones the entry has; the kind of owner only when ``owner_category`` is given. Returns (entry, created).
+
+        Why not replace: the kind of owner (``bank``…) and the aliases are what impersonation detection
+        reads, and a moderator retyping an entry to add one alias must not switch it off for the others.
+        """
+        key = csvfiles.number_key(number)
+        dropped = {a.strip().lower() for a in remove_aliases}
+        with self._write() as session:
+            entry = session.scalar(select(AllowlistEntry).where(AllowlistEntry.number_key == key))
+            current = entry.aliases if entry is not None else []
+            aliases = [a for a in dict.fromkeys([*current, *add_aliases]) if a.strip().lower() not in dropped]
+            return self._upsert_allowlist(session, str(actor), key, owner, tuple(aliases), owner_category,
+                                          "moderator")
+
+    def allowlist_named(self, names: Iterable[str]) -> list[AllowlistEntry]:
+        """Entries whose owner, or one of whose aliases, is one of ``names`` (case-insensitive)."""
+        wanted = sorted({n.strip().lower() for n in names if n.strip()})
+        if not wanted:
+            return []
+        with self._read() as session:
+            by_alias = select(AllowlistAlias.entry_id).where(func.lower(AllowlistAlias.alias).in_(wanted))
+            return list(session.scalars(select(AllowlistEntry).where(
+                (func.lower(AllowlistEntry.owner).in_(wanted)) | AllowlistEntry.id.in_(by_alias))
+                .order_by(AllowlistEntry.number_key)))
+
     def _upsert_allowlist(self, session: Session, actor: str, key: str, owner: str,
                           aliases: tuple[str, ...] | None, owner_category: str | None,
                           source: str) -> tuple[AllowlistEntry, bool]:
@@ -85,6 +114,8 @@ class AllowlistRepo(StoreBase):
             session.flush()
             self._record(session, [Change(actor, "allowlist.add" if before is None else "allowlist.update",
                                           f"allowlist:{key}", before, after)])
+        session.flush()
+        entry.alias_rows  # noqa: B018 - load the names now: callers read them after the session is closed
         return entry, before is None
 
     def remove_allowlist(self, number: str, *, actor: str | int, reason: str = "") -> AllowlistEntry:

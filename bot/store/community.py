@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    delete,
     func,
+    insert,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 
 from bot.store.engine import (
     Change,
@@ -20,10 +23,17 @@ from bot.store.models import (
     BlocklistEntry,
     Feedback,
     Moderator,
+    PendingFlow,
     Report,
     ReporterTrust,
     utcnow,
 )
+
+APPROVAL_PREFIX = "approval:"
+
+
+class DuplicateFeedback(ValueError):
+    """This user already said this verdict was wrong."""
 
 
 class CommunityRepo(StoreBase):
@@ -64,11 +74,12 @@ class CommunityRepo(StoreBase):
     # --- reports and reporter trust ---------------------------------------------------------------------
 
     def add_report(self, reporter_hash: str, *, number_key: str | None = None, text: str | None = None,
-                   text_fingerprint: str | None = None, verdict: dict[str, Any] | None = None) -> Report:
+                   text_fingerprint: str | None = None, verdict: dict[str, Any] | None = None,
+                   check_id: str | None = None) -> Report:
         """Store a user's report. ``text`` only when the user consented to keeping it."""
         with self._write() as session:
             report = Report(reporter_hash=reporter_hash, number_key=number_key, text=text,
-                            text_fingerprint=text_fingerprint, verdict=verdict or {})
+                            text_fingerprint=text_fingerprint, verdict=verdict or {}, check_id=check_id)
             session.add(report)
             session.flush()
             self._record(session, [Change(f"reporter:{reporter_hash[:12]}", "report.add",
@@ -146,11 +157,21 @@ class CommunityRepo(StoreBase):
         return len(reports)
 
     def reported_inputs_since(self, reporter_hash: str, since: datetime) -> int:
-        """Distinct inputs (text fingerprints) a reporter reported since ``since``: what the hourly limit counts."""
+        """Distinct inputs a reporter reported since ``since``: what the hourly limit counts.
+
+        An input is a text fingerprint or, for a report filed after the message was deleted (no text, no
+        number, so no fingerprint), the verdict it came from: those count too.
+        """
         with self._read() as session:
             return session.scalar(
-                select(func.count(func.distinct(Report.text_fingerprint))).where(
+                select(func.count(func.distinct(func.coalesce(Report.text_fingerprint, Report.check_id)))).where(
                     Report.reporter_hash == reporter_hash, Report.created_at >= since)) or 0
+
+    def has_reported_check(self, reporter_hash: str, check_id: str) -> bool:
+        """Whether this reporter filed a report from this verdict already (any status)."""
+        with self._read() as session:
+            return session.scalar(select(Report.id).where(
+                Report.reporter_hash == reporter_hash, Report.check_id == check_id).limit(1)) is not None
 
     def pending_reports_by(self, reporter_hash: str) -> list[tuple[str | None, str | None]]:
         """(number key, text fingerprint) of a reporter's pending reports: for the duplicate check."""
@@ -196,15 +217,36 @@ class CommunityRepo(StoreBase):
     # --- feedback ---------------------------------------------------------------------------------------
 
     def add_feedback(self, *, verdict: dict[str, Any], user_hash: str | None = None, text: str | None = None,
-                     comment: str | None = None) -> Feedback:
-        """A "wrong verdict" item. ``text`` only with the user's consent."""
-        with self._write() as session:
-            item = Feedback(user_hash=user_hash, text=text, verdict=verdict, comment=comment)
-            session.add(item)
-            session.flush()
-            self._record(session, [Change("user", "feedback.add", f"feedback:{item.id}", None,
-                                          {"with_text": text is not None})])
-            return item
+                     comment: str | None = None, check_id: str | None = None) -> Feedback:
+        """A "wrong verdict" item. ``text`` only with the user's consent.
+
+        :class:`DuplicateFeedback` when this user already gave feedback on the verdict ``check_id`` (the
+        unique index decides, so two instances racing on one double tap store one row).
+        """
+        try:
+            with self._write() as session:
+                item = Feedback(user_hash=user_hash, text=text, verdict=verdict, comment=comment,
+                                check_id=check_id)
+                session.add(item)
+                session.flush()
+                self._record(session, [Change("user", "feedback.add", f"feedback:{item.id}", None,
+                                              {"with_text": text is not None})])
+                return item
+        except IntegrityError as exc:
+            if check_id is not None and self.has_feedback_on(user_hash, check_id):
+                raise DuplicateFeedback(check_id) from None
+            raise exc
+
+    def has_feedback_on(self, user_hash: str | None, check_id: str) -> bool:
+        with self._read() as session:
+            return session.scalar(select(Feedback.id).where(
+                Feedback.user_hash == user_hash, Feedback.check_id == check_id).limit(1)) is not None
+
+    def count_feedback_since(self, user_hash: str, since: datetime) -> int:
+        """How many "wrong verdict" items this user filed since ``since`` (for the hourly limit)."""
+        with self._read() as session:
+            return session.scalar(select(func.count()).select_from(Feedback).where(
+                Feedback.user_hash == user_hash, Feedback.created_at >= since)) or 0
 
     def feedback_items(self, *, status: str | None = "pending", limit: int | None = None) -> list[Feedback]:
         with self._read() as session:
@@ -278,3 +320,29 @@ class CommunityRepo(StoreBase):
                                           before, self._blocklist_state(entry)))
             self._record(session, changes)
             return appeal
+
+    # --- approvals (a moderator's list change waiting for an admin) --------------------------------------
+
+    def add_approval(self, token: str, *, actor: str, owner_hash: str, data: dict[str, Any],
+                     ttl: timedelta) -> None:
+        """Keep a change for an admin to confirm or refuse, and audit the request, in one transaction."""
+        with self._write() as session:
+            session.execute(insert(PendingFlow.__table__), {
+                "key": APPROVAL_PREFIX + token, "owner_hash": owner_hash, "data": data, "blob": None,
+                "expires_at": utcnow() + ttl})
+            self._record(session, [Change(actor, "approval.request", f"approval:{token}", None, data)])
+
+    def take_approval(self, token: str, *, actor: str, confirmed: bool) -> dict[str, Any] | None:
+        """Remove a waiting change and audit the admin's answer; None when it was answered or expired.
+
+        One DELETE … RETURNING: of two admins (or two instances) answering at once, one decides.
+        """
+        with self._write() as session:
+            row = session.execute(delete(PendingFlow).where(
+                PendingFlow.key == APPROVAL_PREFIX + token, PendingFlow.expires_at > utcnow(),
+            ).returning(PendingFlow.data)).first()
+            if row is None:
+                return None
+            action = "approval.confirm" if confirmed else "approval.refuse"
+            self._record(session, [Change(actor, action, f"approval:{token}", row.data, None)])
+            return dict(row.data)

@@ -220,6 +220,7 @@ class Report(Base):
         CheckConstraint(_in("status", REVIEW_STATUSES), name="ck_reports_status"),
         Index("ix_reports_number_status", "number_key", "status"),
         Index("ix_reports_reporter_created", "reporter_hash", "created_at"),
+        Index("ix_reports_reporter_check", "reporter_hash", "check_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -229,6 +230,9 @@ class Report(Base):
     text_fingerprint: Mapped[str | None] = mapped_column(String(HASH_LEN), default=None, index=True)
     text: Mapped[str | None] = mapped_column(Text, default=None)  # only with the reporter's consent
     verdict: Mapped[dict[str, Any]] = mapped_column(default=dict)  # level, category, evidence kinds
+    # The stored check (``stored_checks.id``) whose button filed it: one report per reporter and verdict,
+    # whichever way it came (with or without the text, or after the message was deleted).
+    check_id: Mapped[str | None] = mapped_column(String(16), default=None)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -253,12 +257,16 @@ class Feedback(Base):
     __table_args__ = (
         CheckConstraint(_in("status", REVIEW_STATUSES), name="ck_feedback_status"),
         Index("ix_feedback_status_created", "status", "created_at"),
+        Index("ix_feedback_user_created", "user_hash", "created_at"),
+        # One "wrong verdict" per user and verdict, even when two instances get the same double tap.
+        Index("uq_feedback_user_check", "user_hash", "check_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_hash: Mapped[str | None] = mapped_column(String(HASH_LEN), default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)  # only with the user's consent
     verdict: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    check_id: Mapped[str | None] = mapped_column(String(16), default=None)  # the verdict's stored check
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     # The reviewer's label: a category key for fraud, "legit" for not fraud.
     label: Mapped[str | None] = mapped_column(String(CATEGORY_LEN), default=None)
@@ -347,7 +355,8 @@ class PendingFlow(Base):
 
     __tablename__ = "pending_flows"
 
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "appeal:<user hash>", "import:<token>"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "appeal:<user hash>", "import:<token>",
+    # "approval:<token>" (a moderator's list change waiting for an admin)
     owner_hash: Mapped[str] = mapped_column(String(HASH_LEN))       # whose step it is
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     blob: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # an import's CSV file

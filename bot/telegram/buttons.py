@@ -77,17 +77,19 @@ def verdict_keyboard(check_id: str, lang: str, *, report: bool = True, wrong: bo
     return InlineKeyboardMarkup([row] if row else [])
 
 
-def consent_keyboard(kind: str, check_id: str, lang: str) -> InlineKeyboardMarkup:
+def consent_keyboard(kind: str, check_id: str, lang: str, *, with_text: bool = True) -> InlineKeyboardMarkup:
     """The consent step for a report (``kind="report"``) or feedback (``"feedback"``): with or without
-    the message text."""
-    with_text, without_text = ((REPORT_WITH_TEXT, REPORT_NO_TEXT) if kind == "report"
+    the message text. ``with_text=False`` offers only "without": the one tapping is not the message's
+    author, and only the author can agree to keep its text."""
+    with_data, without_data = ((REPORT_WITH_TEXT, REPORT_NO_TEXT) if kind == "report"
                                else (WRONG_WITH_TEXT, WRONG_NO_TEXT))
+    choices = [InlineKeyboardButton(t(lang, f"btn.{kind}_without_text"),
+                                    callback_data=verdict_data(without_data, check_id))]
+    if with_text:
+        choices.insert(0, InlineKeyboardButton(t(lang, f"btn.{kind}_with_text"),
+                                               callback_data=verdict_data(with_data, check_id)))
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(t(lang, f"btn.{kind}_with_text"), callback_data=verdict_data(with_text, check_id)),
-         InlineKeyboardButton(t(lang, f"btn.{kind}_without_text"),
-                              callback_data=verdict_data(without_text, check_id))],
-        [InlineKeyboardButton(t(lang, "btn.cancel"), callback_data=verdict_data(CANCEL, check_id))],
-    ])
+        choices, [InlineKeyboardButton(t(lang, "btn.cancel"), callback_data=verdict_data(CANCEL, check_id))]])
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -24,12 +24,12 @@ def test_export_writes_reviewed_consented_items_with_labels(db_url, tmp_path):
     with Store.open(db_url) as store:
         service = Moderation(store, admin_ids=[1], secret="s")
         legit = service.submit_feedback(5, verdict={"risk_level": "high", "category_key": "phishing"},
-                                        text="您的快递已到驿站，取件码 1234")
-        fraud = service.submit_feedback(6, verdict={"risk_level": "low"}, text="加我微信做任务，日赚三百")
+                                        text="您的快递已到驿站，取件码 1234").item
+        fraud = service.submit_feedback(6, verdict={"risk_level": "low"}, text="加我微信做任务，日赚三百").item
         right = service.submit_feedback(7, verdict={"risk_level": "high", "category_key": "loan_credit"},
-                                        text="无抵押秒批贷款，先交保证金")
-        unsure = service.submit_feedback(8, verdict={"risk_level": "suspicious"}, text="点这个链接")
-        private = service.submit_feedback(9, verdict={"risk_level": "high"}, text=None)
+                                        text="无抵押秒批贷款，先交保证金").item
+        unsure = service.submit_feedback(8, verdict={"risk_level": "suspicious"}, text="点这个链接").item
+        private = service.submit_feedback(9, verdict={"risk_level": "high"}, text=None).item
         service.submit_feedback(10, verdict={"risk_level": "low"}, text="还没审核")  # pending: left out
         service.review_feedback(1, legit.id, accepted=True, label="legit")
         service.review_feedback(1, fraud.id, accepted=True, label="刷单返利")

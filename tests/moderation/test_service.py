@@ -207,7 +207,7 @@ def test_expired_entries_stop_matching_but_stay_in_history(moderation, store):
 
 def test_feedback_review_labels_items_once(moderation, store):
     item = moderation.submit_feedback(USER, verdict={"risk_level": "high", "category_key": "phishing"},
-                                      text="您的快递已签收")
+                                      text="您的快递已签收").item
     assert [f.id for f in moderation.feedback_queue()] == [item.id]
     with pytest.raises(NotAllowed):
         moderation.review_feedback(USER, item.id, accepted=True, label="legit")

@@ -15,7 +15,8 @@ Commands (private chat only: moderation data never lands in a group):
 
 Everyone else who tries a moderator command gets a clear refusal. Button data starts with ``m:`` and
 stays under Telegram's 64 bytes: ``m:q:<op>:<kind>:<ref>[:<category index>]`` for the queue,
-``m:f:<op>:<id>[:<category index>]`` for feedback, ``m:i:<op>:<token>`` for imports.
+``m:f:<op>:<id>[:<category index>]`` for feedback, ``m:i:<op>:<token>`` for imports, ``m:a:<y|n>:<token>``
+for a change waiting for an admin (``approvals``). Edited messages never run a command.
 """
 
 from __future__ import annotations
@@ -59,17 +60,20 @@ def register_moderation(application: Application) -> None:
     in the middle of an appeal, so for everyone else a contact or a text is still checked by the public
     handlers.
     """
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, on_appeal_step), group=-1)
-    application.add_handler(CommandHandler("cancel", cancel_command))
-    application.add_handler(CommandHandler("appeal", appeal_command))
-    application.add_handler(CommandHandler("mod", mod_command))
+    new = filters.UpdateType.MESSAGE  # edited messages never run a command or take an appeal step
+    application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & ~filters.COMMAND, on_appeal_step),
+                            group=-1)
+    application.add_handler(CommandHandler("cancel", cancel_command, filters=new))
+    application.add_handler(CommandHandler("appeal", appeal_command, filters=new))
+    application.add_handler(CommandHandler("mod", mod_command, filters=new))
     handlers = {"block": block_command, "unblock": unblock_command, "allow": allow_command,
                 "lookup": lookup_command, "export": export_command, "queue": queue_command,
                 "feedback": feedback_command, "stats": stats_command}
     for name in MODERATOR_COMMANDS:
-        application.add_handler(CommandHandler(name, handlers[name]))
+        application.add_handler(CommandHandler(name, handlers[name], filters=new))
     application.add_handler(MessageHandler(
-        filters.ChatType.PRIVATE & (filters.Document.FileExtension("csv") | filters.Document.MimeType("text/csv")),
+        new & filters.ChatType.PRIVATE
+        & (filters.Document.FileExtension("csv") | filters.Document.MimeType("text/csv")),
         on_csv_document))
     application.add_handler(CallbackQueryHandler(on_moderation_button, pattern=r"^m:"))
 

@@ -26,6 +26,7 @@ from bot.store import NotFound
 from bot.telegram.moderation.common import (
     Context,
     command,
+    is_private,
     moderation_service,
     number_label,
     reply,
@@ -61,6 +62,8 @@ async def cancel_command(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
+    if not is_private(update):
+        return  # an appeal is private: a /cancel in a group must neither touch nor announce it
     svc = services(context)
     lang = await language_for(svc, user)
     flow = await asyncio.to_thread(svc.store.take_flow, appeal_key(svc, user.id))

@@ -10,7 +10,9 @@ from telegram import (
 
 from bot.categories import CATEGORIES
 from bot.locales import t
+from bot.moderation import Role
 from bot.store import NotFound
+from bot.telegram.moderation.approvals import approval_button
 from bot.telegram.moderation.common import VALID_DATA, Context, moderation_service
 from bot.telegram.moderation.feedback import feedback_button
 from bot.telegram.moderation.imports import import_button
@@ -20,7 +22,8 @@ from bot.telegram.services import services
 
 
 async def on_moderation_button(update: Update, context: Context) -> None:
-    """Every ``m:`` button: role check, then the queue, feedback or import action; always answered."""
+    """Every ``m:`` button: role check, then the queue, feedback, import or change-request action; always
+    answered."""
     query = update.callback_query
     if query is None:
         return
@@ -30,10 +33,16 @@ async def on_moderation_button(update: Update, context: Context) -> None:
         await query.answer(t(lang, "callback.unknown"))
         return
     service = moderation_service(context)
+    parts = data.split(":")
+    if parts[1] == "a":  # a change waiting for an admin: only admins answer it
+        if await asyncio.to_thread(service.role, query.from_user.id) != Role.ADMIN:
+            await query.answer(t(lang, "mod.admins_only"), show_alert=True)
+            return
+        await approval_button(query, context, service, lang, parts[2], parts[3])
+        return
     if not await asyncio.to_thread(service.is_moderator, query.from_user.id):
         await query.answer(t(lang, "mod.moderators_only"), show_alert=True)
         return
-    parts = data.split(":")
     try:
         if parts[1] == "q":
             await queue_button(query, context, service, lang, parts)

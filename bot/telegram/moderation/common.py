@@ -29,7 +29,7 @@ from bot.moderation import (
     Role,
 )
 from bot.render import category_name, display_number, fit_message, localize_data
-from bot.store.csvfiles import format_expiry
+from bot.store.csvfiles import BadValue, format_expiry
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import Services, services
 
@@ -103,8 +103,8 @@ def command(needed: Role) -> Callable[[Handler], Callable[[Update, Context], Awa
         @wraps(handler)
         async def run(update: Update, context: Context) -> None:
             user = update.effective_user
-            if user is None or update.effective_message is None:
-                return
+            if user is None or update.message is None:
+                return  # an edited message is not a new command: editing an old /block must not run it again
             lang = await language_for(services(context), user)
             if not is_private(update):
                 await reply(update, context, t(lang, "mod.private_only"))
@@ -162,7 +162,13 @@ def number_key_of(raw: str) -> tuple[str, bool]:
 
 
 def bad_number(lang: str, raw: str, exc: Exception) -> str:
-    return t(lang, "mod.bad_number", number=raw, reason=localize_data(str(exc), lang))
+    """Why a number or prefix cannot be used, in the moderator's language (the store's ``BadValue`` names its
+    sentence; an English ``str()`` inside a Chinese reply is what moderators saw before)."""
+    if isinstance(exc, BadValue):
+        reason = t(lang, f"csv.error.{exc.key}", **exc.params)
+    else:
+        reason = str(exc)
+    return t(lang, "mod.bad_number", number=raw, reason=localize_data(reason, lang))
 
 
 def expiry_note(entry: Any, lang: str) -> str:
@@ -189,6 +195,6 @@ async def edit_markup(query: Any, markup: InlineKeyboardMarkup) -> None:
 
 
 VALID_DATA = re.compile(r"^m:(?:q:[bckras]:(?:number|text|appeal):[^:]+(?::\d{1,2})?|f:[lkbcrs]:\d+(?::\d{1,2})?"
-                         r"|i:[yn]:[\w-]+)$")
+                         r"|i:[yn]:[\w-]+|a:[yn]:[\w-]+)$")
 
 

@@ -16,6 +16,7 @@ from bot import phones
 from bot.categories import UnknownCategory, resolve_category
 from bot.locales import t
 from bot.moderation import (
+    AwaitingAdmin,
     Moderation,
     Role,
     parse_expires,
@@ -23,6 +24,7 @@ from bot.moderation import (
 from bot.render import localize_data
 from bot.store import NotFound
 from bot.store.csvfiles import format_expiry, split_aliases
+from bot.telegram.moderation.approvals import held_reply
 from bot.telegram.moderation.common import (
     HISTORY_ROWS,
     Context,
@@ -137,6 +139,9 @@ async def block_command(update: Update, context: Context, service: Moderation, l
             entry, created = await asyncio.to_thread(
                 service.block, update.effective_user.id, key, category.key, evidence=evidence,
                 expires_at=expires_at, prefix=prefix)
+        except AwaitingAdmin as wait:
+            lines.append(await held_reply(context, wait.change, lang))
+            continue
         except (phones.InvalidNumber, ValueError) as exc:
             lines.append(bad_number(lang, number, exc))
             continue
@@ -170,12 +175,18 @@ async def unblock_command(update: Update, context: Context, service: Moderation,
 async def allow_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
     raw_number, rest = split_number(list(context.args or []))
     if raw_number is None or not rest:
-        await reply(update, context, t(lang, "mod.allow.usage"))
+        await reply(update, context, t(lang, "mod.allow.usage") + "\n" + t(lang, "mod.allow.remove_hint"))
         return
     owner = rest[0]
-    aliases = split_aliases("|".join(re.split(r"[|,，、]", " ".join(rest[1:]).replace(" ", "|"))))
+    names = split_aliases("|".join(re.split(r"[|,，、]", " ".join(rest[1:]).replace(" ", "|"))))
+    aliases = [n for n in names if not n.startswith("-")]
+    removed = [n[1:] for n in names if n.startswith("-") and n[1:]]
     try:
-        entry, created = await asyncio.to_thread(service.allow, update.effective_user.id, raw_number, owner, aliases)
+        entry, created = await asyncio.to_thread(service.allow, update.effective_user.id, raw_number, owner,
+                                                 aliases, remove_aliases=removed)
+    except AwaitingAdmin as wait:
+        await reply(update, context, await held_reply(context, wait.change, lang))
+        return
     except (phones.InvalidNumber, ValueError) as exc:
         await reply(update, context, bad_number(lang, raw_number, exc))
         return
@@ -254,7 +265,8 @@ async def lookup_command(update: Update, context: Context, service: Moderation, 
 @command(Role.MODERATOR)
 async def export_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
     store = service.store
-    data, count = await asyncio.to_thread(lambda: (store.export_blocklist_csv().encode("utf-8"),
+    # With a BOM: Excel on Windows reads a CSV without one as GBK and shows the Chinese garbled.
+    data, count = await asyncio.to_thread(lambda: (store.export_blocklist_csv().encode("utf-8-sig"),
                                                    store.count_blocklist()))
     today = datetime.now(UTC).strftime("%Y%m%d")
     await context.bot.send_document(update.effective_chat.id, document=data,
