@@ -1,7 +1,10 @@
 """``fanzha run``: the Telegram bot, by long polling or (``--webhook``) behind a web server.
 
 The token is checked first, before anything heavy is imported, so a missing token fails in a fraction of
-a second with a message that says what to set.
+a second with a message that says what to set. Any other failed start (a token Telegram refuses, a database
+or Redis that cannot be reached, a port in use) prints one line that says what is wrong and exits with
+``EXIT_START``: the log of the start is held back until the bot is up and dropped if it never is. With
+``--debug`` (or ``FANZHA_DEBUG=1``) the log is written as it comes and the traceback is shown.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
+EXIT_START = 1
 EXIT_CONFIG = 2
 
 NO_TOKEN_MESSAGE = """\
@@ -37,12 +42,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--secret-token",
                         help="secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default: "
                              "FANZHA_WEBHOOK_SECRET, else a random one generated at start-up)")
+    parser.add_argument("--debug", action="store_true",
+                        help="on a failed start show the full traceback and log, not one line "
+                             "(also FANZHA_DEBUG=1)")
     parser.set_defaults(func=run)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = EXIT_CONFIG) -> int:
     print(message, file=sys.stderr)
-    return EXIT_CONFIG
+    return code
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        return _fail(f"fanzha run: bad setting: {exc}")
+        problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                             for error in exc.errors())
+        return _fail(f"fanzha run: bad setting: {problems}")
     if not (settings.telegram_bot_token or "").strip():
         return _fail(NO_TOKEN_MESSAGE)
     if args.webhook and not args.url:
@@ -65,15 +75,25 @@ def run(args: argparse.Namespace) -> int:
             return _fail("fanzha run: the webhook secret token may use only A-Z, a-z, 0-9, _ and - "
                          "(1 to 256 characters).")
 
-    from bot.telegram.logs import configure_logging
+    from bot.telegram.logs import HeldLog, configure_logging
 
-    configure_logging(settings.log_level)
+    debug = args.debug or settings.debug
+    handler = configure_logging(settings.log_level)
+    held = None if debug else HeldLog(handler)
 
-    from bot.telegram.app import serve
+    from bot.telegram.app import serve, start_error
 
+    webhook: dict[str, Any] = {}
     if args.webhook:
-        serve(settings, webhook_url=args.url, listen=args.listen, port=args.port, secret_token=secret,
-              url_path=urlparse(args.url).path.lstrip("/"))
-    else:
-        serve(settings)
+        webhook = {"webhook_url": args.url, "listen": args.listen, "port": args.port, "secret_token": secret,
+                   "url_path": urlparse(args.url).path.lstrip("/")}
+    try:
+        serve(settings, on_ready=held.release if held else None, **webhook)
+    except Exception as exc:
+        if held is None:
+            raise
+        held.discard()
+        return _fail(f"fanzha run: {start_error(exc, settings)}", EXIT_START)
+    if held is not None:
+        held.release()  # stopped before it was up (Ctrl-C during the start): show what happened
     return 0

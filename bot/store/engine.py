@@ -18,6 +18,10 @@ Audit. Every change is written to the append-only ``audit_log`` in the same tran
   million-row import; the batch row plus ``import_batch_id`` still tells, for every number, who added it,
   when, from which file — ``history(number)`` shows it as the number's ``blocklist.add`` item.
 
+No wait is unbounded: on PostgreSQL a connection attempt, a wait for a pooled connection and a statement
+time out (``CONNECT_TIMEOUT_SECONDS``, ``POOL_TIMEOUT_SECONDS``, ``STATEMENT_TIMEOUT_MS``), on SQLite a
+writer waits for the lock at most 30 s. Exceptions never carry the written values (``hide_parameters``).
+
 On SQLite the store uses WAL with ``synchronous=NORMAL`` (readers never wait for a writer; a power loss
 may lose the last commits but cannot corrupt the database), a busy timeout,
 and ``BEGIN IMMEDIATE`` for write transactions so concurrent writers queue instead of failing with
@@ -53,6 +57,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -207,20 +212,40 @@ class NotFound(LookupError):
     """The row a change refers to does not exist (e.g. removing a number that is not listed)."""
 
 
+class DatabaseUnavailable(RuntimeError):
+    """``Store.open`` cannot use the database: the URL is not one SQLAlchemy reads (or names a driver that is
+    not installed), or the database cannot be reached or opened. The message is one line, password hidden."""
+
+
 # --- engine --------------------------------------------------------------------------------------------
 
 
+CONNECT_TIMEOUT_SECONDS = 10
+"""How long opening a PostgreSQL connection may take (an address that swallows packets would otherwise hang
+the caller for minutes, in the kernel's TCP retries)."""
+STATEMENT_TIMEOUT_MS = 30_000
+"""PostgreSQL ``statement_timeout`` when the server, role, database or URL sets none: a statement stuck on a
+lock or a runaway query frees its worker thread after this long. Everything the bot runs takes
+milliseconds; migrations and bulk inserts lift it for their own transaction (``_no_statement_timeout``)."""
+POOL_TIMEOUT_SECONDS = 10
+"""How long a call waits for a free pooled connection before it fails (SQLAlchemy's default is 30 s)."""
+
+
 def _make_engine(url: str) -> Engine:
+    """The engine for ``url``. Every engine hides statement parameters from its exceptions
+    (``hide_parameters``): an error would otherwise carry the written values (a report's text, an appeal's
+    reason) into the log."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return _server_engine(parsed)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not memory:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
     else:
-        engine = create_engine(parsed, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+        engine = create_engine(parsed, connect_args={"check_same_thread": False}, poolclass=StaticPool,
+                               hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -242,6 +267,44 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+def _server_engine(parsed: Any) -> Engine:
+    """PostgreSQL (or another server): bounded waits for a connection, for the pool and for a statement.
+
+    Values the URL gives (``?connect_timeout=``) or the server sets (``ALTER ROLE … SET statement_timeout``)
+    are kept; the defaults above fill in only what is unset.
+    """
+    postgres = parsed.get_backend_name() == "postgresql"
+    connect_args: dict[str, Any] = {}
+    if postgres and "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    engine = create_engine(parsed, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_SECONDS, hide_parameters=True,
+                           connect_args=connect_args)
+    if postgres:
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True  # a SET outside any transaction lasts for the session
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SHOW statement_timeout")
+            if cursor.fetchone()[0] == "0":
+                cursor.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+            cursor.close()
+            dbapi_connection.autocommit = autocommit
+
+    return engine
+
+
+def _no_statement_timeout(connection: Any) -> None:
+    """Lift PostgreSQL's statement timeout until the end of ``connection``'s transaction (long, known work)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def _utc_text(moment: datetime) -> str:
     """A UTC datetime in SQLAlchemy's SQLite storage format (what ``UTCDateTime`` writes there)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -261,6 +324,7 @@ def _bulk_insert(session: Session, table: Any, columns: Sequence[str], rows: Ite
     connection = session.connection()
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
+        _no_statement_timeout(connection)
         driver = connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
             for row in rows:
@@ -298,11 +362,21 @@ class StoreBase:
 
         A brand-new SQLite path just works (its folder is created). ``allowlist_seed=None`` skips seeding.
         """
-        store = cls(_make_engine(url))
+        try:
+            engine = _make_engine(url)
+        except ArgumentError as exc:  # also a dialect or driver that is not installed
+            raise DatabaseUnavailable(f"not a database URL SQLAlchemy can use ({_first_line(exc)})") from exc
+        except OSError as exc:  # the SQLite file's folder cannot be created
+            raise DatabaseUnavailable(f"cannot create the database's folder {exc.filename}: {exc.strerror}") from exc
+        store = cls(engine)
         try:
             store.migrate()
             if allowlist_seed is not None and Path(allowlist_seed).exists():
                 store.seed_allowlist(allowlist_seed)
+        except OperationalError as exc:
+            store.close()
+            shown = engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(f"cannot open the database {shown}: {_first_line(exc.orig)}") from exc
         except Exception:
             store.close()
             raise
@@ -329,6 +403,7 @@ class StoreBase:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with self.engine.execution_options(fanzha_write=True).begin() as connection:
+            _no_statement_timeout(connection)
             if self.dialect == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
             config.attributes["connection"] = connection

@@ -29,13 +29,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import logging
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault, Update
 from telegram.constants import ChatType
-from telegram.error import NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -51,7 +54,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.locales import t
 from bot.telegram import groups, inline, moderation, public
-from bot.telegram.ratelimit import CheckRateLimiter
+from bot.telegram.ratelimit import CheckRateLimiter, StorageUnavailable
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import SERVICES_KEY, Services
 
@@ -70,7 +73,13 @@ about a tenth of the bot's CPU under load. 16 connections carry 100+ replies/s a
 POOL_TIMEOUT_SECONDS = 10.0
 """How long a reply may wait for a free connection (PTB's default, 1 s, would fail replies in a burst)."""
 PURGE_INTERVAL_SECONDS = 3600
+MAX_WEBHOOK_BODY_BYTES = 1 << 20
+"""Largest webhook request accepted (1 MiB). An update is JSON of one message or button press: a few KB,
+tens of KB with a long text and its entities. A larger request is refused from its headers (400, connection
+closed) before its body is read, so nobody can make the bot hold megabytes by posting them to its address."""
 SETTINGS_KEY = "settings"
+READY_KEY = "on_ready"
+READY_POLL_SECONDS = 0.05
 
 # (command, locale key of its description); ``quiet`` is offered in groups only.
 PUBLIC_COMMANDS = (("start", "cmd.start"), ("help", "cmd.help"), ("lang", "cmd.lang"), ("privacy", "cmd.privacy"),
@@ -104,15 +113,34 @@ def build_application(settings: Settings) -> Application:
 
 
 def serve(settings: Settings, *, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-          secret_token: str | None = None, url_path: str = "") -> None:
-    """Run the bot until stopped: long polling, or a webhook server when ``webhook_url`` is given."""
+          secret_token: str | None = None, url_path: str = "", on_ready: Callable[[], None] | None = None) -> None:
+    """Run the bot until stopped: long polling, or a webhook server when ``webhook_url`` is given.
+
+    ``on_ready`` is called once the bot is up: services started, updates being received. A failed start
+    raises; :func:`start_error` words the exception in one line.
+    """
     application = build_application(settings)
+    application.bot_data[READY_KEY] = on_ready
     if webhook_url:
+        _limit_webhook_requests()
         application.run_webhook(listen=listen, port=port, url_path=url_path, webhook_url=webhook_url,
                                 secret_token=secret_token, allowed_updates=Update.ALL_TYPES,
                                 drop_pending_updates=False)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _limit_webhook_requests() -> None:
+    """Cap the size of requests PTB's webhook server (tornado) accepts.
+
+    ``run_webhook`` builds its ``tornado.httpserver.HTTPServer`` itself and takes no size options, and
+    tornado's defaults let a body of up to 100 MB be read into memory before PTB checks the secret token.
+    ``HTTPServer`` is a tornado ``Configurable``: ``configure`` sets the options of the servers created after
+    it, in this process (the webhook server is the only one).
+    """
+    from tornado.httpserver import HTTPServer
+
+    HTTPServer.configure(None, max_body_size=MAX_WEBHOOK_BODY_BYTES, max_buffer_size=2 * MAX_WEBHOOK_BODY_BYTES)
 
 
 def register_handlers(application: Application) -> None:
@@ -125,14 +153,15 @@ def register_handlers(application: Application) -> None:
     # 2. Moderation: its commands, buttons and appeal steps.
     moderation.register(application)
     # 3. Group admin commands.
-    application.add_handler(CommandHandler("quiet", groups.quiet_command))
+    application.add_handler(CommandHandler("quiet", groups.quiet_command, filters=filters.UpdateType.MESSAGE))
     # 4. Verdict and language buttons.
     application.add_handler(CallbackQueryHandler(public.on_button, pattern=r"^(v|lang):"))
     # 5. Inline mode.
     application.add_handler(InlineQueryHandler(inline.on_inline_query))
     # 6. Messages to check (new messages only; not edits, channel posts or service messages). An
     #    unknown command in a private chat gets the help text.
-    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, public.help_command))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,
+                                           public.help_command))
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL & ~filters.COMMAND, public.on_message))
     # Buttons of ours that no handler took (e.g. data from an older version) still get an answer.
@@ -154,7 +183,7 @@ async def start_services(application: Application) -> None:
                                           key=functools.partial(keyed_hash, secret=settings.secret))
         checker = await asyncio.to_thread(Checker.from_settings, settings, store)
     except Exception:
-        store.close()
+        await asyncio.to_thread(store.close)
         raise
     svc = Services(settings=settings, store=store, checker=checker, limiter=limiter,
                    moderation=Moderation.from_settings(settings, store))
@@ -163,6 +192,42 @@ async def start_services(application: Application) -> None:
     await _publish_commands(application)
     log.info("fanzha bot ready as @%s (model %s)", application.bot.username,
              "on" if settings.use_model else "off")
+    on_ready = application.bot_data.pop(READY_KEY, None)
+    if on_ready is not None:
+        svc.background.append(asyncio.create_task(_call_when_running(application, on_ready)))
+
+
+async def _call_when_running(application: Application, on_ready: Callable[[], None]) -> None:
+    """``on_ready()`` once PTB has started receiving updates (after this hook, it still has to bind the
+    webhook port or start polling, and either may fail); PTB offers no hook for that moment."""
+    while not application.running:
+        await asyncio.sleep(READY_POLL_SECONDS)
+    on_ready()
+
+
+def start_error(exc: BaseException, settings: Settings) -> str:
+    """Why the bot could not start, in one line that names the setting to look at (never the token or a
+    password). What ``fanzha run`` prints instead of a traceback."""
+    from bot.store.engine import DatabaseUnavailable
+
+    if isinstance(exc, InvalidToken):
+        return "Telegram refused the bot token (TELEGRAM_BOT_TOKEN): check it with @BotFather."
+    if isinstance(exc, NetworkError):
+        host = urlsplit(settings.telegram_api_url).netloc or settings.telegram_api_url
+        return f"cannot reach the Telegram Bot API at {host} (FANZHA_TELEGRAM_API_URL): {exc.message}"
+    if isinstance(exc, TelegramError):
+        return f"Telegram refused to start the bot: {exc.message}"
+    if isinstance(exc, DatabaseUnavailable):
+        return f"{exc} (FANZHA_DATABASE_URL)"
+    if isinstance(exc, StorageUnavailable):
+        return f"{exc} (FANZHA_RATE_LIMIT_STORAGE)"
+    if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES) \
+            and not exc.filename:
+        return f"cannot listen for webhook updates: {exc.strerror} (--listen / --port)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
 async def stop_services(application: Application) -> None:
@@ -176,6 +241,7 @@ async def stop_services(application: Application) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     svc.checker.close()
+    svc.limiter.close()
     await asyncio.to_thread(svc.store.close)
 
 

@@ -62,8 +62,8 @@ def test_keyboards_fit_callback_limit_and_parse_back() -> None:
     assert parse_callback("v:rp:") is None and parse_callback("lang:fr") is None and parse_callback(None) is None
 
 
-def test_rate_limiter_counts_per_user_and_notifies_once() -> None:
+async def test_rate_limiter_counts_per_user_and_notifies_once() -> None:
     limiter = CheckRateLimiter(2)
-    assert [limiter.allow(1) for _ in range(3)] == [True, True, False]
-    assert limiter.allow(2)
-    assert limiter.should_notify(1) and not limiter.should_notify(1)
+    assert [await limiter.allow(1) for _ in range(3)] == [True, True, False]
+    assert await limiter.allow(2)
+    assert await limiter.should_notify(1) and not await limiter.should_notify(1)

@@ -28,7 +28,7 @@ def redis_client():
     client.close()
 
 
-def test_two_instances_share_one_limit_and_redis_holds_no_user_ids(redis_client) -> None:
+async def test_two_instances_share_one_limit_and_redis_holds_no_user_ids(redis_client) -> None:
     secret = f"test-{uuid.uuid4().hex}"  # a fresh key space per run: no counts left from an earlier run
 
     def key(user_id: int) -> str:
@@ -36,10 +36,10 @@ def test_two_instances_share_one_limit_and_redis_holds_no_user_ids(redis_client)
 
     first, second = (CheckRateLimiter.from_uri(3, REDIS_URI, key=key) for _ in range(2))
     user_id = 917_364_501
-    assert [first.allow(user_id), second.allow(user_id), first.allow(user_id)] == [True, True, True]
-    assert not second.allow(user_id) and not first.allow(user_id)  # 3 a minute, whichever instance asks
-    assert second.allow(user_id + 1)  # another user has their own count
-    assert first.should_notify(user_id) and not second.should_notify(user_id)  # one notice between them
+    assert [await first.allow(user_id), await second.allow(user_id), await first.allow(user_id)] == [True] * 3
+    assert not await second.allow(user_id) and not await first.allow(user_id)  # 3 a minute, whichever asks
+    assert await second.allow(user_id + 1)  # another user has their own count
+    assert await first.should_notify(user_id) and not await second.should_notify(user_id)  # one notice
     stored = [*redis_client.scan_iter(f"*{key(user_id)}*"), *redis_client.scan_iter(f"*{key(user_id + 1)}*")]
     assert stored and not any(str(user_id) in k for k in redis_client.scan_iter("*"))
     redis_client.delete(*stored)
@@ -50,13 +50,13 @@ def test_an_unreachable_redis_fails_at_start_up() -> None:
         CheckRateLimiter.from_uri(20, "redis://127.0.0.1:1/0")
 
 
-def test_a_storage_that_fails_mid_run_lets_checks_through_and_warns_once(caplog) -> None:
+async def test_a_storage_that_fails_mid_run_lets_checks_through_and_warns_once(caplog) -> None:
     from limits.storage import storage_from_string
 
     # What from_uri builds, but over a Redis that went away after start-up.
     gone = CheckRateLimiter(1, storage=storage_from_string("redis://127.0.0.1:1/0", wrap_exceptions=True))
     with caplog.at_level("WARNING", logger="bot.telegram.ratelimit"):
-        assert [gone.allow(7) for _ in range(3)] == [True, True, True]  # the limit is 1, but nobody counts
-        assert not gone.should_notify(7)
+        assert [await gone.allow(7) for _ in range(3)] == [True, True, True]  # the limit is 1, nobody counts
+        assert not await gone.should_notify(7)
     assert [r.getMessage() for r in caplog.records] == [
         "rate limit storage unavailable (ConnectionError); letting checks through"]

@@ -37,7 +37,7 @@ def run_migrations_online() -> None:
     from bot.config import Settings
 
     url = config.get_main_option("sqlalchemy.url") or os.environ.get("FANZHA_DATABASE_URL")
-    engine = create_engine(url or Settings().database_url)
+    engine = create_engine(url or Settings().database_url, hide_parameters=True)
     with engine.begin() as conn:
         _run(conn)
     engine.dispose()
