@@ -10,6 +10,11 @@ through one thread (in the bot, handing batches to the model's own process, ``nl
 opportunistically: while one batch runs, the messages that arrive wait and go together in the next, so
 a burst of updates costs a few batched forward passes instead of one pass each, with no added delay when
 the bot is idle.
+
+Every stage is linear in the length of the text, and a check has a time budget on top
+(``Settings.check_budget_seconds``): a stage not begun when it is spent is skipped. A classifier that fails
+(its process dead, stuck or restarting) is skipped likewise. Either way the verdict comes from the stages
+that finished and says which did not (``Verdict.skipped_stages``), rather than keeping everyone waiting.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import asyncio
 import dataclasses
 import functools
 import hashlib
+import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,8 +38,10 @@ from bot.impersonation import OfficialNumber, find_impersonations
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
 from bot.rules import RuleHit, find_card_trafficking, find_phrases, is_warning_text
 from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls
-from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
-from nlp.textnorm import normalize_with_offsets, original_span
+from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, SkipReason, Span, Stage, Verdict
+from nlp.textnorm import fold_obfuscation, normalize_with_offsets, original_span
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 8000
 """Longer input is refused (a forwarded chat log is at most a few thousand characters)."""
@@ -173,16 +181,30 @@ class StageTimes:
     model: float = 0.0
 
 
+class _Budget:
+    """The time one check may still take (wall clock, from when its work begins); None is unbounded."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.perf_counter() + seconds
+
+    def spent(self) -> bool:
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+
 class Checker:
     """Combines numbers, lists, rules and the model into a ``Verdict``.
 
     ``lists`` is the store (or anything with the ``Lists`` methods); ``classifier`` may be None (rules
-    and numbers only: the CLI's ``--no-model`` and fast tests).
+    and numbers only: the CLI's ``--no-model`` and fast tests). ``budget_seconds`` bounds one check
+    (``Settings.check_budget_seconds``; None: no bound): stages not begun when it is spent are skipped.
     """
 
-    def __init__(self, lists: Lists, classifier: Classifier | None = None) -> None:
+    def __init__(self, lists: Lists, classifier: Classifier | None = None, *,
+                 budget_seconds: float | None = None) -> None:
         self.lists = lists
         self.classifier = classifier
+        self.budget_seconds = budget_seconds
+        self._model_failing = False  # the last model call failed: warn once, not on every check
         self._model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanzha-model")
         self._batcher = _OpportunisticBatcher(classifier, self._model_thread) if classifier is not None else None
         self._model_answers: LRUCache[bytes, tuple[float, str | None]] = LRUCache(MODEL_CACHE_SIZE)
@@ -209,7 +231,7 @@ class Checker:
                     load_shipped_classifier, settings.model_dir, dtype=settings.model_dtype))
             else:
                 classifier = load_shipped_classifier(settings.model_dir, dtype=settings.model_dtype)
-        return cls(StoreLists(store), classifier)
+        return cls(StoreLists(store), classifier, budget_seconds=settings.check_budget_seconds)
 
     def close(self) -> None:
         self._model_thread.shutdown(wait=False, cancel_futures=True)
@@ -225,9 +247,14 @@ class Checker:
         if self._batcher is not None and prepared.model_reads:
             key = hashlib.sha256(prepared.text.encode("utf-8")).digest()
             prediction = self._model_answers.get(key)
-            if prediction is None:
-                result = await self._batcher.predict(prepared.text)
-                prediction = self._model_answers[key] = (float(result.fraud_probability), result.category_key)
+            if prediction is None and self._model_due(prepared):
+                try:
+                    result = await self._batcher.predict(prepared.text)
+                except Exception as exc:
+                    self._model_failed(prepared, exc)
+                else:
+                    self._model_answered()
+                    prediction = self._model_answers[key] = (float(result.fraud_probability), result.category_key)
         return self._finish(prepared, prediction)
 
     async def check_number(self, raw: str) -> Verdict:
@@ -237,8 +264,14 @@ class Checker:
     # -- sync API (CLI, tests, benchmark) -----------------------------------------------------------
     def check_text_sync(self, text: str, hints: CheckHints | None = None) -> Verdict:
         prepared = self._prepare_text(text, hints or CheckHints())
-        use_model = self.classifier is not None and prepared.model_reads
-        prediction = self._predict(prepared.text) if use_model else None
+        prediction = None
+        if self.classifier is not None and prepared.model_reads and self._model_due(prepared):
+            try:
+                prediction = self._predict(prepared.text)
+            except Exception as exc:
+                self._model_failed(prepared, exc)
+            else:
+                self._model_answered()
         return self._finish(prepared, prediction)
 
     def check_texts_sync(self, texts: Sequence[str], *, batch_size: int = 256,
@@ -256,12 +289,19 @@ class Checker:
                     prepared.append(self._prepare_text(text, CheckHints()))
                 except ValueError as exc:
                     prepared.append(exc)
-            readable = [p for p in prepared if isinstance(p, _Prepared) and p.model_reads]
+            readable = [p for p in prepared if isinstance(p, _Prepared) and p.model_reads
+                        and self.classifier is not None and self._model_due(p)]
             answers: dict[int, tuple[float, str | None]] = {}
             if self.classifier is not None and readable:
-                predictions = self.classifier.predict([p.text for p in readable])
-                answers = {id(p): (float(r.fraud_probability), r.category_key)
-                           for p, r in zip(readable, predictions, strict=True)}
+                try:
+                    predictions = self.classifier.predict([p.text for p in readable])
+                except Exception as exc:
+                    for p in readable:
+                        self._model_failed(p, exc)
+                else:
+                    self._model_answered()
+                    answers = {id(p): (float(r.fraud_probability), r.category_key)
+                               for p, r in zip(readable, predictions, strict=True)}
             for p in prepared:
                 out.append(p if isinstance(p, ValueError) else self._finish(p, answers.get(id(p))))
                 if progress is not None:
@@ -291,6 +331,30 @@ class Checker:
         )
 
     # -- steps --------------------------------------------------------------------------------------
+    @staticmethod
+    def _model_due(prepared: _Prepared) -> bool:
+        """Whether the model may still run for this check; if the budget is spent, it is marked skipped."""
+        if prepared.budget.spent():
+            prepared.skipped[Stage.MODEL] = SkipReason.BUDGET
+            return False
+        return True
+
+    def _model_failed(self, prepared: _Prepared, exc: Exception) -> None:
+        """The classifier raised: this verdict comes from rules and lists, and says the model was not asked.
+
+        Logged once when the model starts failing, not on every check while it stays down; only the kind
+        of error is logged, since an error's message could quote the text."""
+        prepared.skipped[Stage.MODEL] = SkipReason.MODEL_UNAVAILABLE
+        if not self._model_failing:
+            self._model_failing = True
+            log.warning("model unavailable (%s): verdicts come from rules and lists until it answers again",
+                        type(exc).__name__)
+
+    def _model_answered(self) -> None:
+        if self._model_failing:
+            self._model_failing = False
+            log.info("model answering again")
+
     def _predict(self, text: str) -> tuple[float, str | None]:
         started = time.perf_counter()
         prediction = self.classifier.predict([text])[0]  # type: ignore[union-attr]
@@ -302,12 +366,60 @@ class Checker:
             raise EmptyInput("nothing to check")
         if len(text) > MAX_TEXT_CHARS:
             raise TextTooLong(f"text has {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
+        budget = _Budget(self.budget_seconds)
+        skipped: dict[Stage, SkipReason] = {}
+
+        def due(stage: Stage) -> bool:
+            if budget.spent():
+                skipped[stage] = SkipReason.BUDGET
+                return False
+            return True
+
         times = StageTimes()
         started = time.perf_counter()
-        normalized, origin = normalize_with_offsets(text)
+        normalized, origin = normalize_with_offsets(text)  # every later stage reads it
+        facts: list[phones.PhoneFact] = []
+        if due(Stage.NUMBERS):
+            facts = self._find_numbers(text, normalized, origin, hints)
+        times.numbers = time.perf_counter() - started
+
+        started = time.perf_counter()
+        lists_done = due(Stage.LISTS)
+        reports = [self._number_report(f, lookup=lists_done) for f in facts]
+        officials = self._officials() if lists_done else []
+        times.store = time.perf_counter() - started
+
+        started = time.perf_counter()
+        urls: list[FoundUrl] = []
+        findings: list[DomainFinding] = []
+        if due(Stage.LINKS):
+            urls = self._find_urls(text, normalized, origin, hints)
+            findings = [f for f in (assess_url(u) for u in urls) if f is not None]
+        warning = False
+        phrases: list[RuleHit] = []
+        cards: list[RuleHit] = []
+        if due(Stage.RULES):
+            warning = is_warning_text(normalized)  # once: both rule sets and the policy read it
+            phrases = find_phrases(text, normalized=(normalized, origin), warning_text=warning)
+            cards = find_card_trafficking(text, normalized=(normalized, origin), warning_text=warning)
+        impersonations: list[Evidence] = []
+        if not lists_done:  # it needs the allowlist
+            skipped[Stage.IMPERSONATION] = skipped[Stage.LISTS]
+        elif due(Stage.IMPERSONATION):
+            impersonations = find_impersonations(text, normalized, origin, reports, urls, findings, officials)
+        times.rules = time.perf_counter() - started
+        self.last_times = times
+        return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
+                         model_reads=is_mostly_chinese(normalized), warning_text=warning, budget=budget,
+                         skipped=skipped)
+
+    @staticmethod
+    def _find_numbers(text: str, normalized: str, origin: list[int], hints: CheckHints) -> list[phones.PhoneFact]:
         facts = phones.find_numbers(text)
         seen = {f.e164 for f in facts if f.e164}
-        if normalized != text:  # a number written with invisible, spread or full-width digits is still that number
+        # A number written with invisible or spread digits, or look-alike letters between them, is still that
+        # number. Full-width forms and Traditional script alone need no second pass: ``phones`` reads those.
+        if normalized != text and fold_obfuscation(text)[0] != text:
             for fact in phones.find_numbers(normalized):
                 if fact.e164 and fact.e164 not in seen:
                     start, end = original_span(origin, fact.start, fact.end, len(text))
@@ -321,14 +433,10 @@ class Checker:
             if fact.e164 and fact.e164 not in seen:
                 seen.add(fact.e164)
                 facts.append(fact)
-        times.numbers = time.perf_counter() - started
+        return facts
 
-        started = time.perf_counter()
-        reports = [self._number_report(f) for f in facts]
-        officials = self._officials()
-        times.store = time.perf_counter() - started
-
-        started = time.perf_counter()
+    @staticmethod
+    def _find_urls(text: str, normalized: str, origin: list[int], hints: CheckHints) -> list[FoundUrl]:
         urls = find_urls(text)
         known = {u.url for u in urls}
         if normalized != text:  # likewise a link
@@ -340,15 +448,7 @@ class Checker:
         for raw in hints.url_entities:
             if raw not in known and raw in text:
                 urls.extend(u for u in find_urls(raw) if u.url not in known)
-        findings = [f for f in (assess_url(u) for u in urls) if f is not None]
-        warning = is_warning_text(normalized)  # once: both rule sets and the policy read it
-        phrases = find_phrases(text, normalized=(normalized, origin), warning_text=warning)
-        cards = find_card_trafficking(text, normalized=(normalized, origin), warning_text=warning)
-        impersonations = find_impersonations(text, normalized, origin, reports, urls, findings, officials)
-        times.rules = time.perf_counter() - started
-        self.last_times = times
-        return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
-                         model_reads=is_mostly_chinese(text), warning_text=warning)
+        return urls
 
     def _finish(self, p: _Prepared, prediction: tuple[float, str | None] | None) -> Verdict:
         probability, model_category = prediction if prediction else (None, None)
@@ -407,11 +507,13 @@ class Checker:
             evidence=evidence,
             advice=_advice(level, category, has_numbers=bool(p.numbers), has_links=bool(p.urls)),
             input_kind="text",
+            skipped_stages=dict(sorted(p.skipped.items(), key=lambda item: list(Stage).index(item[0]))),
         )
 
-    def _number_report(self, fact: phones.PhoneFact) -> NumberReport:
+    def _number_report(self, fact: phones.PhoneFact, *, lookup: bool = True) -> NumberReport:
+        """The number's facts, with its blocklist and allowlist status unless ``lookup`` is off."""
         blocked = allowed = None
-        if fact.e164:
+        if fact.e164 and lookup:
             blocked = self.lists.blocklist_hit(fact.e164)
             official = self._official_by_number().get(fact.e164)
             if official is not None:
@@ -468,6 +570,8 @@ class _Prepared:
     impersonations: list[Evidence]
     model_reads: bool = True  # False when the text is mostly not Chinese (bot.chinese): the model abstains
     warning_text: bool = False  # the text presents itself as a warning, news or a retold scam (bot.rules)
+    budget: _Budget = dataclasses.field(default_factory=lambda: _Budget(None))
+    skipped: dict[Stage, SkipReason] = dataclasses.field(default_factory=dict)
 
 
 def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability: float | None,

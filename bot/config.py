@@ -45,11 +45,17 @@ class Settings(BaseSettings):
     # The encoder's number type: "auto" = bfloat16 on CPUs with native bfloat16 (about 2× faster, test-set
     # figures within 0.004 of float32, see nlp.classifier.inference_dtype), else float32.
     model_dtype: Literal["auto", "float32", "bfloat16"] = Field(default="auto", validation_alias="FANZHA_MODEL_DTYPE")
+    # Seconds one check may take: a stage not begun when they are spent is skipped, and the verdict, given from
+    # the stages that finished, says so. Every stage is linear in the text, so a normal message never comes near.
+    check_budget_seconds: float = Field(default=3.0, gt=0, validation_alias="FANZHA_CHECK_BUDGET_SECONDS")
 
     # Reports and rate limits.
     report_threshold: int = Field(default=3, validation_alias="FANZHA_REPORT_THRESHOLD")
     reports_per_hour: int = Field(default=10, validation_alias="FANZHA_REPORTS_PER_HOUR")
     checks_per_minute: int = Field(default=20, validation_alias="FANZHA_CHECKS_PER_MINUTE")
+    # Checks per minute for a whole group, counted apart from its members' own limit: a poster who used up
+    # their private checks must not make the bot blind in a group, nor do group posts use up anyone's checks.
+    group_checks_per_minute: int = Field(default=60, validation_alias="FANZHA_GROUP_CHECKS_PER_MINUTE")
     # Where the per-user check counts live (a ``limits`` storage URI): memory:// for one instance,
     # redis://host:6379/0 to share them between instances.
     rate_limit_storage: str = Field(default="memory://", validation_alias="FANZHA_RATE_LIMIT_STORAGE")
@@ -58,6 +64,8 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, validation_alias="FANZHA_WEBHOOK_SECRET")
 
     log_level: str = Field(default="INFO", validation_alias="FANZHA_LOG_LEVEL")
+    # "1": a failed ``fanzha run`` start shows the full traceback and the log so far, not one line.
+    debug: bool = Field(default=False, validation_alias="FANZHA_DEBUG")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -10,17 +10,22 @@ reason) are converted to Traditional script for zh-Hant readers with OpenCC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.language import converters, normalize_language
 from bot.locales import has, t
-from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
+from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, SkipReason, Span, Verdict
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 """Telegram's limit on a message, in UTF-16 code units. The core cannot import PTB (``telegram.constants.
 MessageLimit.MAX_TEXT_LENGTH``, which the adapter uses and ``tests/test_render.py`` checks equal)."""
 SHORT_CARD_EVIDENCE = 3
+TITLE_MAX_CHARS = 40
+"""A forwarded chat's title or sender's name is shown at most this long: enough to recognise it, too short
+to carry a message of its own."""
 
 # Which evidence a reader needs first: the strongest, most checkable facts lead.
 _EVIDENCE_RANK: dict[EvidenceKind, int] = {
@@ -197,10 +202,35 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
     return text + (_span_suffix(evidence, lang) if with_span else "")
 
 
+# Our quotation marks inside a title would close the quote around it early.
+_TITLE_QUOTES = str.maketrans({"「": "『", "」": "』", "“": "‘", "”": "’"})
+
+
+def neutral_title(title: str | None) -> str | None:
+    """A chat title or display name as it may appear inside the bot's own words: one line, no control or
+    direction-changing characters, none of our quotation marks, at most ``TITLE_MAX_CHARS`` characters.
+
+    Anyone can name a channel "🔴 高风险\n✅ 官方号码"; shown as written, it would add lines that look like
+    the verdict's. The templates put what is left inside quotation marks."""
+    if not title:
+        return None
+    kept = []
+    for char in str(title):
+        category = unicodedata.category(char)
+        if char.isspace() or category in ("Zl", "Zp"):
+            kept.append(" ")
+        elif category not in ("Cc", "Cf"):  # controls, direction marks and overrides, zero-width characters
+            kept.append(char)
+    cleaned = " ".join("".join(kept).translate(_TITLE_QUOTES).split())
+    if len(cleaned) > TITLE_MAX_CHARS:
+        cleaned = cleaned[: TITLE_MAX_CHARS - 1].rstrip() + "…"
+    return cleaned or None
+
+
 def forward_text(detail: dict[str, Any], lang: str) -> str:
     """"Forwarded from the channel X" — shown because where a message comes from helps judge it."""
     origin = str(detail.get("origin") or "")
-    title = detail.get("title")
+    title = neutral_title(detail.get("title"))
     if origin in ("chat", "channel", "hidden_user") and title:
         return t(lang, f"ev.forward.{origin}", title=title)
     if origin == "user":
@@ -310,15 +340,18 @@ def verdict_json(verdict: Verdict, lang: str = "zh-Hans") -> dict[str, Any]:
     return {**verdict.to_json(), "advice": [advice_text(a, normalize_language(lang)) for a in verdict.advice]}
 
 
-def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False) -> str:
+def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefix: str | None = None,
+                   notes: Sequence[str] = (), limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
     """The reply to a check: level, category, why, numbers, what to do.
 
-    ``detailed`` lists every evidence item with its character offsets instead of the top few.
+    ``detailed`` lists every evidence item with its character offsets instead of the top few. ``prefix``
+    (a group alert) comes first and ``notes`` (the photo note) last, each as its own paragraph; they are
+    given here, not added by the caller, so the whole message is fitted to ``limit`` (:func:`fit_blocks`).
     """
     lang = normalize_language(lang)
     level = RiskLevel(verdict.risk_level).value
     is_number = verdict.input_kind == "number"
-    blocks: list[list[str]] = []
+    blocks: list[Block] = [[prefix]] if prefix else []
 
     head = [t(lang, f"level.{level}"), t(lang, f"lead.number.{level}" if is_number else f"lead.{level}")]
     for item in verdict.evidence:
@@ -337,22 +370,24 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False) -> st
         reasons = [evidence_text(e, lang, with_span=True) for e in evidence]
     else:
         reasons = _short_reasons(evidence, lang)
-    why: list[str] = []
+    why: Block | None = None
     if reasons:
         shown = reasons if detailed else reasons[:SHORT_CARD_EVIDENCE]
-        why = [t(lang, "section.why")] + [f"• {r}" for r in shown]
-        if len(reasons) > len(shown):
-            why.append(t(lang, "more_evidence", count=len(reasons) - len(shown)))
+        # The short card points to "Details" for the rest; the detailed view has nowhere further to point.
+        more_key = "fit.more_reasons" if detailed else "more_evidence"
+        why = ListBlock([t(lang, "section.why")], [f"• {r}" for r in shown],
+                        more=lambda count: t(lang, more_key, count=count), hidden=len(reasons) - len(shown))
     elif not verdict.numbers:
         why = [t(lang, "no_evidence")]
 
-    numbers: list[str] = []
+    numbers: Block | None = None
     if verdict.numbers:
-        numbers = [] if is_number else [t(lang, "section.numbers")]
-        numbers += [render_number_card(n, lang) for n in verdict.numbers]
+        numbers = ListBlock([] if is_number else [t(lang, "section.numbers")],
+                            [render_number_card(n, lang) for n in verdict.numbers],
+                            more=lambda count: t(lang, "fit.more_numbers", count=count))
     # A blocklisted number is the strongest, most checkable fact: it goes first.
     numbers_first = is_number or any(n.blocklisted is not None for n in verdict.numbers)
-    blocks += [b for b in ((numbers, why) if numbers_first else (why, numbers)) if b]
+    blocks += [b for b in ((numbers, why) if numbers_first else (why, numbers)) if b is not None]
 
     advice = list(dict.fromkeys(verdict.advice))
     if verdict.risk_level == RiskLevel.LOW and Advice.CANNOT_PROVE_SAFE not in advice:
@@ -360,17 +395,82 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False) -> st
     if advice:
         blocks.append([t(lang, "section.todo")] + [f"• {advice_text(a, lang)}" for a in advice])
 
-    return fit_message("\n\n".join("\n".join(block) for block in blocks))
+    if verdict.skipped_stages:  # the verdict rests on part of the check: one line says so
+        only_model_down = set(verdict.skipped_stages.values()) == {SkipReason.MODEL_UNAVAILABLE}
+        blocks.append([t(lang, "partial_note.model" if only_model_down else "partial_note.budget")])
+    blocks += [[note] for note in notes]
+    return fit_blocks(blocks, limit)
+
+
+# ── Fitting a message to Telegram's limit ────────────────────────────────────────────────────────────
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class ListBlock:
+    """A paragraph whose items may be left out to make a message fit: ``head`` lines always stay, items
+    go from the end, and one line ``more(count)`` ("…and 280 more numbers") says how many are not shown.
+    ``hidden`` counts items already left out before fitting (the short card's reasons)."""
+
+    head: list[str]
+    items: list[str]
+    more: Callable[[int], str]
+    hidden: int = 0
+
+    def lines(self, shown: int) -> list[str]:
+        left_out = self.hidden + len(self.items) - shown
+        return [*self.head, *self.items[:shown], *([self.more(left_out)] if left_out > 0 else [])]
+
+
+Block = Sequence[str] | ListBlock
+"""A paragraph of a message: plain lines (always kept whole) or a :class:`ListBlock`."""
+
+
+def fit_blocks(blocks: Sequence[Block], limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
+    """Paragraphs (lines joined by newlines, paragraphs by a blank line) in at most ``limit`` UTF-16 units.
+
+    Plain paragraphs — the level and its lead, an alert before them, the advice with the hotlines, a note
+    after it — are what a reader must get, so they stay whole; room is made in the lists between them,
+    one item at a time from the list that takes the most room, each list saying how many it leaves out.
+    Only if the plain paragraphs alone were too long would the end be cut (:func:`fit_message`).
+    """
+    lists = [i for i, block in enumerate(blocks) if isinstance(block, ListBlock)]
+    shown = {i: len(blocks[i].items) for i in lists}  # type: ignore[union-attr]
+
+    def paragraph(i: int) -> str:
+        block = blocks[i]
+        return "\n".join(block.lines(shown[i]) if isinstance(block, ListBlock) else block)
+
+    paragraphs = [paragraph(i) for i in range(len(blocks))]
+    sizes = [utf16_len(p) for p in paragraphs]
+
+    def total() -> int:
+        kept = [size for size, text in zip(sizes, paragraphs, strict=True) if text]
+        return sum(kept) + 2 * max(0, len(kept) - 1)
+
+    while total() > limit:
+        candidates = [i for i in lists if shown[i] > 0]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: (sizes[i], i))
+        shown[widest] -= 1
+        paragraphs[widest] = paragraph(widest)
+        sizes[widest] = utf16_len(paragraphs[widest])
+    return fit_message("\n\n".join(p for p in paragraphs if p), limit)
 
 
 def fit_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
-    """Cut text to Telegram's message length (counted in UTF-16 units, as Telegram counts)."""
-    if len(text.encode("utf-16-le")) // 2 <= limit:
+    """Cut text to Telegram's message length (counted in UTF-16 units, as Telegram counts): the last resort
+    for text with no structure to shorten (:func:`fit_blocks` keeps a verdict's beginning and end)."""
+    if utf16_len(text) <= limit:
         return text
     out: list[str] = []
     used = 0
     for char in text:
-        width = len(char.encode("utf-16-le")) // 2
+        width = utf16_len(char)
         if used + width > limit - 1:
             break
         out.append(char)

@@ -76,6 +76,24 @@ class NumberReport:
         return out
 
 
+class Stage(StrEnum):
+    """The steps of a text check, in the order they run (``bot.check``)."""
+
+    NUMBERS = "numbers"              # numbers found in the text
+    LISTS = "lists"                  # blocklist and allowlist look-ups
+    LINKS = "links"                  # links and their domains
+    RULES = "rules"                  # phrase and 断卡 rules
+    IMPERSONATION = "impersonation"  # an official name with someone else's contact
+    MODEL = "model"                  # the classifier
+
+
+class SkipReason(StrEnum):
+    """Why a stage gave nothing to a verdict."""
+
+    BUDGET = "budget"                          # the check's time budget was spent before the stage began
+    MODEL_UNAVAILABLE = "model_unavailable"    # the classifier failed (down, stuck, restarting)
+
+
 class Advice(StrEnum):
     """Advice keys; ``bot.render`` words them per language."""
 
@@ -105,6 +123,13 @@ class Verdict:
     evidence: list[Evidence] = field(default_factory=list)
     advice: list[Advice] = field(default_factory=list)
     input_kind: str = "text"  # "text" or "number"
+    # Stages that did not contribute, and why: the verdict rests on the others only, and says so.
+    skipped_stages: dict[Stage, SkipReason] = field(default_factory=dict)
+
+    @property
+    def partial(self) -> bool:
+        """Some stage of the check did not run: the verdict was given from what finished."""
+        return bool(self.skipped_stages)
 
     @property
     def category(self) -> str | None:
@@ -127,6 +152,8 @@ class Verdict:
             "evidence": [e.to_json() for e in self.evidence],
             "advice_keys": [str(a) for a in self.advice],
             "input_kind": self.input_kind,
+            "partial": self.partial,
+            "skipped_stages": {str(stage): str(reason) for stage, reason in self.skipped_stages.items()},
         }
 
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bot.language import pick_language, script_counts
+from bot.locales import t
 from bot.render import (
+    ListBlock,
     advice_text,
+    fit_blocks,
     fit_message,
+    neutral_title,
     render_number_card,
     render_verdict,
     summary_line,
+    utf16_len,
 )
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, Span, Verdict
 
@@ -154,6 +159,53 @@ def test_fit_message_counts_utf16_units() -> None:
     cut = fit_message(text)
     assert len(cut.encode("utf-16-le")) // 2 <= 4096 and cut.endswith("…")
     assert fit_message("短") == "短"
+
+
+def test_fit_blocks_keeps_the_first_and_last_paragraphs_and_says_how_many_items_it_left_out() -> None:
+    items = [f"😀 item {n}" for n in range(100)]  # 10 UTF-16 units each (the emoji counts two)
+    blocks = [["🔴 level", "lead"], ListBlock(["List:"], items, more=lambda n: f"…and {n} more"), ["Advice:", "• a"]]
+    limit = 200
+    assert len("\n\n".join(["🔴 level\nlead", "List:\n" + "\n".join(items[:16]), "Advice:\n• a"])) <= limit
+    text = fit_blocks(blocks, limit)
+    assert utf16_len(text) <= limit  # counted as Telegram counts, not in Python characters
+    first, middle, last = text.split("\n\n")
+    assert (first, last) == ("🔴 level\nlead", "Advice:\n• a")
+    lines = middle.splitlines()
+    assert lines[0] == "List:" and lines[1:-1] == items[: len(lines) - 2]
+    assert lines[-1] == f"…and {100 - (len(lines) - 2)} more"
+    assert fit_blocks(blocks, 10_000) == "\n\n".join(["🔴 level\nlead", "List:\n" + "\n".join(items),
+                                                       "Advice:\n• a"])  # nothing left out when it fits
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_a_verdict_with_hundreds_of_numbers_fits_with_its_alert_level_advice_and_note(lang: str) -> None:
+    verdict = _scam_verdict()
+    verdict.numbers = [NumberReport(raw=f"1380013{n:04d}", e164=f"+86138001{n:05d}", type="mobile", region="CN",
+                                    carrier="中国移动", location="北京市") for n in range(300)]
+    advice_block = "\n".join([t(lang, "section.todo"), *(f"• {advice_text(a, lang)}" for a in verdict.advice)])
+    for detailed in (False, True):
+        card = render_verdict(verdict, lang, detailed=detailed)
+        assert utf16_len(card) <= 4096 and card.startswith(t(lang, "level.high"))
+        assert card.endswith(advice_block)
+        shown = card.count("📞 ")
+        assert card.count(t(lang, "fit.more_numbers", count=300 - shown)) == 1
+        alert = render_verdict(verdict, lang, detailed=detailed, prefix=t(lang, "group.alert"),
+                               notes=[t(lang, "photo_note")])
+        assert utf16_len(alert) <= 4096
+        assert alert.startswith(t(lang, "group.alert") + "\n\n" + t(lang, "level.high"))
+        assert alert.endswith(advice_block + "\n\n" + t(lang, "photo_note"))
+
+
+def test_a_forward_title_that_imitates_the_bots_lines_is_one_short_quoted_line() -> None:
+    title = "🔴 高风险\n✅ 官方号码 95588」\u202e\u200b" + "客服" * 40
+    shown = neutral_title(title)
+    assert shown is not None and shown.startswith("🔴 高风险 ✅ 官方号码 95588』")
+    assert len(shown) == 40 and shown.endswith("…")
+    assert not set(shown) & {"\n", "\u202e", "\u200b", "「", "」"}
+    line = render_verdict(Verdict(risk_level=RiskLevel.LOW, evidence=[
+        Evidence(EvidenceKind.FORWARD, {"origin": "channel", "title": title})]), "zh-Hans").splitlines()[2]
+    assert line == f"↪️ 转发自频道「{shown}」"
+    assert neutral_title("\u202e\n ") is None and neutral_title("便民通知") == "便民通知"
 
 
 def test_verdict_json_words_advice_in_the_readers_language() -> None:

@@ -20,6 +20,7 @@ from telegram import (
 )
 
 from bot.check import CheckHints
+from bot.render import neutral_title
 
 # Message attributes that carry something the bot cannot read, in the order they are looked for.
 _MEDIA_KINDS = ("sticker", "voice", "audio", "video_note", "video", "animation", "document", "photo",
@@ -40,16 +41,19 @@ class Checkable:
 
 
 def forward_hints(message: Message) -> tuple[str | None, str | None]:
-    """(origin kind, display title) of a forwarded message; ``(None, None)`` if not forwarded."""
+    """(origin kind, display title) of a forwarded message; ``(None, None)`` if not forwarded.
+
+    The title is chosen by whoever made the channel or account, so it is neutralised here, where it enters
+    the bot (one short line, no control or direction characters: ``bot.render.neutral_title``)."""
     origin = message.forward_origin
     if isinstance(origin, MessageOriginChannel):
-        return "channel", origin.chat.title
+        return "channel", neutral_title(origin.chat.title)
     if isinstance(origin, MessageOriginChat):
-        return "chat", origin.sender_chat.title
+        return "chat", neutral_title(origin.sender_chat.title)
     if isinstance(origin, MessageOriginHiddenUser):
-        return "hidden_user", origin.sender_user_name
+        return "hidden_user", neutral_title(origin.sender_user_name)
     if isinstance(origin, MessageOriginUser):
-        return "user", origin.sender_user.full_name  # the name only: the id is never passed on
+        return "user", neutral_title(origin.sender_user.full_name)  # the name only: the id is never passed on
     return None, None
 
 

@@ -5,6 +5,9 @@ or when the group's admins turned quiet mode off (``/quiet off``); otherwise it 
 speaks only for a ``high`` verdict. Mentioning the bot in a reply to another message checks *that*
 message. Admin rights are asked from Telegram (``getChatMember``) at the moment of the change.
 
+A group's checks come from the group's own budget per minute (:func:`spend_budget`), never from the
+poster's private limit.
+
 Note for operators: a bot in privacy mode (BotFather's default) only receives commands, mentions and
 replies in groups; to see high-risk messages unprompted it needs privacy mode off or admin rights.
 """
@@ -20,7 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot.locales import t
 from bot.telegram.replies import language_for, send_text
-from bot.telegram.services import services
+from bot.telegram.services import Services, services
 
 MODE_ANSWER = "answer"
 MODE_HIGH_ONLY = "high_only"
@@ -64,6 +67,20 @@ async def decide_mode(message: Message, context: ContextTypes.DEFAULT_TYPE) -> s
     svc = services(context)
     quiet = await asyncio.to_thread(svc.store.group_quiet, message.chat_id)
     return MODE_HIGH_ONLY if quiet else MODE_ANSWER
+
+
+async def spend_budget(svc: Services, chat_id: int, lang: str) -> tuple[bool, str | None]:
+    """Count one check against the group's own budget (``group_checks_per_minute``): (allowed, the notice
+    to give when it is not — once a minute per group, else None).
+
+    Never the poster's private quota: someone who used up their own checks in private must not make the bot
+    blind to the scam they then post in a group, and chatting in groups must not lock anyone out of checking
+    in private. A busy group gets one notice a minute (group ids never collide with user ids)."""
+    limit = svc.settings.group_checks_per_minute
+    if await svc.limiter.allow_group(chat_id, limit):
+        return True, None
+    notify = await svc.limiter.should_notify(chat_id)
+    return False, (t(lang, "group.rate_limited", limit=limit) if notify else None)
 
 
 async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -44,7 +44,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                           t(lang, "inline.prompt_text"), t(lang, "inline.prompt_text"))
         await query.answer([result], cache_time=CACHE_SECONDS, is_personal=True)
         return
-    if not svc.limiter.allow(query.from_user.id):
+    if not await svc.limiter.allow(query.from_user.id):
         message = t(lang, "rate_limited", limit=svc.limiter.checks_per_minute)
         await query.answer([_article(_result_id("limit", lang), message, "", message)], cache_time=0,
                            is_personal=True)

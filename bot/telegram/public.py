@@ -52,8 +52,10 @@ def verdict_summary(verdict: Verdict, lang: str) -> dict[str, Any]:
     return {**VerdictSummary.of(verdict).to_json(), "lang": lang}
 
 
-def _store_check(svc: Services, verdict: Verdict, lang: str) -> str:
-    return svc.store.save_check(verdict_summary(verdict, lang), ttl=STORED_CHECK_TTL,
+def _store_check(svc: Services, verdict: Verdict, lang: str, user_id: int) -> str:
+    """Keep the verdict's gist for its buttons, with whom it was given to (a keyed hash): the buttons act
+    for that user only."""
+    return svc.store.save_check(verdict_summary(verdict, lang), ttl=STORED_CHECK_TTL, user_hash=svc.user_hash(user_id),
                                 count_as=(str(verdict.risk_level), verdict.category_key))
 
 
@@ -64,11 +66,11 @@ async def run_check(svc: Services, checkable: Checkable) -> Verdict:
     return await svc.checker.check_text(checkable.text or "", checkable.hints)
 
 
-def render_reply(verdict: Verdict, lang: str, checkable: Checkable, *, detailed: bool = False) -> str:
-    body = render_verdict(verdict, lang, detailed=detailed)
-    if checkable.from_caption:
-        body = f"{body}\n\n{t(lang, 'photo_note')}"
-    return body
+def render_reply(verdict: Verdict, lang: str, checkable: Checkable, *, detailed: bool = False,
+                 prefix: str | None = None) -> str:
+    """The verdict with its group alert and photo note, fitted to Telegram's limit as a whole."""
+    notes = [t(lang, "photo_note")] if checkable.from_caption else []
+    return render_verdict(verdict, lang, detailed=detailed, prefix=prefix, notes=notes)
 
 
 # ── commands ────────────────────────────────────────────────────────────────────────────────────────
@@ -126,8 +128,14 @@ async def on_message(update: Update, context: Context) -> None:
     if checkable.kind == "text" and len(checkable.text or "") > TEXT_LIMIT:
         await say(t(lang, "input.too_long", length=len(checkable.text or ""), limit=TEXT_LIMIT))
         return
-    if not svc.limiter.allow(user.id):
-        if svc.limiter.should_notify(user.id):
+    if _is_group(update.effective_chat):  # a group spends its own budget, never the poster's quota
+        allowed, notice = await groups.spend_budget(svc, message.chat_id, lang)
+        if not allowed:
+            if notice:
+                await say(notice)
+            return
+    elif not await svc.limiter.allow(user.id):
+        if await svc.limiter.should_notify(user.id):
             await say(t(lang, "rate_limited", limit=svc.limiter.checks_per_minute))
         return
     try:
@@ -144,10 +152,8 @@ async def on_message(update: Update, context: Context) -> None:
     if only_high and verdict.risk_level != RiskLevel.HIGH:
         await asyncio.to_thread(svc.store.record_check, str(verdict.risk_level), verdict.category_key)
         return
-    check_id = await asyncio.to_thread(_store_check, svc, verdict, lang)
-    body = render_reply(verdict, lang, checkable)
-    if only_high:
-        body = f"{t(lang, 'group.alert')}\n\n{body}"
+    check_id = await asyncio.to_thread(_store_check, svc, verdict, lang, user.id)
+    body = render_reply(verdict, lang, checkable, prefix=t(lang, "group.alert") if only_high else None)
     await send_text(context, message.chat_id, body, reply_to=target.message_id,
                     reply_markup=buttons.verdict_keyboard(check_id, lang))
 
@@ -173,14 +179,17 @@ async def on_button(update: Update, context: Context) -> None:
         lang = await language_for(svc, query.from_user)
         await query.answer(t(lang, "check.expired"), show_alert=True)
         return
+    if stored.user_hash is not None and stored.user_hash != svc.user_hash(query.from_user.id):
+        # Someone else's verdict (in a group): its buttons would file reports in that user's name.
+        await query.answer(t(await language_for(svc, query.from_user), "verdict.not_yours"))
+        return
     lang = stored.verdict.get("lang") or await language_for(svc, query.from_user)
     action, check_id = callback.action, callback.arg
-    if action == buttons.REPORT:
-        await query.answer(t(lang, "consent.report"), show_alert=True)
-        await _edit_markup(query, buttons.consent_keyboard("report", check_id, lang))
-    elif action == buttons.WRONG:
-        await query.answer(t(lang, "consent.feedback"), show_alert=True)
-        await _edit_markup(query, buttons.consent_keyboard("feedback", check_id, lang))
+    if action in (buttons.REPORT, buttons.WRONG):
+        kind = "report" if action == buttons.REPORT else "feedback"
+        own = _is_author(_original(query), query.from_user.id)
+        await query.answer(t(lang, f"consent.{kind}" if own else f"consent.{kind}_others"), show_alert=True)
+        await _edit_markup(query, buttons.consent_keyboard(kind, check_id, lang, with_text=own))
     elif action == buttons.CANCEL:
         await query.answer(t(lang, "cancelled"))
         await _edit_markup(query, buttons.verdict_keyboard(check_id, lang))
@@ -215,6 +224,12 @@ def _original(query: Any) -> Message | None:
     return query.message.reply_to_message if query.message is not None else None
 
 
+def _is_author(original: Message | None, user_id: int) -> bool:
+    """Whether ``user_id`` sent (or forwarded) the message: only they may agree to keep its text."""
+    return original is not None and original.from_user is not None and original.from_user.id == user_id \
+        and original.sender_chat is None
+
+
 def _reported_material(original: Message | None, bot_username: str | None) -> tuple[str | None, list[str]]:
     """(text, number keys) of the original message, read now from Telegram, not from our database."""
     if original is None:
@@ -235,10 +250,11 @@ async def _submit_report(query: Any, context: Context, svc: Services, summary: d
                          with_text: bool, check_id: str) -> None:
     original = _original(query)
     text, numbers = _reported_material(original, context.bot.username)
+    with_text = with_text and bool(text) and _is_author(original, query.from_user.id)
     # Rate limit, duplicates and trust are the moderation service's rules (bot.moderation).
     result = await asyncio.to_thread(moderation_service(context).submit_report, query.from_user.id,
                                      reported=text or " ".join(numbers), number_keys=numbers, verdict=summary,
-                                     keep_text=with_text and bool(text))
+                                     keep_text=with_text, check_id=check_id)
     if result.status == ReportStatus.RATE_LIMITED:
         await query.answer(t(lang, "report.limit"), show_alert=True)
         return
@@ -251,26 +267,36 @@ async def _submit_report(query: Any, context: Context, svc: Services, summary: d
     if original is None:
         done = t(lang, "report.original_gone")
     else:
-        done = t(lang, "report.done_with_text" if with_text and text else "report.done")
+        done = t(lang, "report.done_with_text" if with_text else "report.done")
     await query.answer(done, show_alert=True)
     await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, report=False))
 
 
 async def _submit_feedback(query: Any, context: Context, svc: Services, summary: dict[str, Any], lang: str, *,
                            with_text: bool, check_id: str) -> None:
-    text, _numbers = _reported_material(_original(query), context.bot.username)
-    await asyncio.to_thread(moderation_service(context).submit_feedback, query.from_user.id, verdict=summary,
-                            text=text if with_text else None)
-    await query.answer(t(lang, "feedback.done"), show_alert=True)
+    original = _original(query)
+    text, _numbers = _reported_material(original, context.bot.username)
+    keep = with_text and _is_author(original, query.from_user.id)
+    result = await asyncio.to_thread(moderation_service(context).submit_feedback, query.from_user.id,
+                                     verdict=summary, text=text if keep else None, check_id=check_id)
+    if result.status == ReportStatus.RATE_LIMITED:
+        await query.answer(t(lang, "feedback.limit"), show_alert=True)
+        return
+    key = "feedback.duplicate" if result.status == ReportStatus.DUPLICATE else "feedback.done"
+    await query.answer(t(lang, key), show_alert=True)
     await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, wrong=False))
 
 
 async def _show_details(query: Any, context: Context, svc: Services, lang: str, check_id: str) -> None:
-    """Edit the verdict into the full evidence list (re-checking the original: nothing was stored)."""
+    """Edit the verdict into the full evidence list, re-checking the original (only the verdict's gist is
+    stored, never its evidence, which quotes the text): so the tap is a check, counted like one."""
     original = _original(query)
     checkable = what_to_check(original, bot_username=context.bot.username) if original else None
     if checkable is None or checkable.kind not in ("text", "number"):
         await query.answer(t(lang, "details.unavailable"), show_alert=True)
+        return
+    if not await svc.limiter.allow(query.from_user.id):
+        await query.answer(t(lang, "rate_limited", limit=svc.limiter.checks_per_minute), show_alert=True)
         return
     await query.answer()
     try:

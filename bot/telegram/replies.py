@@ -7,10 +7,12 @@ import logging
 from typing import Any
 
 from telegram import Message, ReplyParameters, User
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.language import pick_language
+from bot.render import fit_message
 from bot.telegram.services import Services
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,11 @@ async def language_for(svc: Services, user: User | None, text: str | None = None
 async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, *, reply_to: int | None = None,
                     reply_markup: Any = None) -> Message:
     """``sendMessage`` that survives a transient network error or 5xx (Telegram's 429 is retried by the
-    AIORateLimiter). Plain text: nothing a user wrote can break a parse mode."""
+    AIORateLimiter). Plain text: nothing a user wrote can break a parse mode.
+
+    Text over Telegram's limit is cut, never refused: a verdict arrives already fitted (``bot.render.
+    fit_blocks`` keeps its level and advice), and any other text is better cut short than not sent."""
+    text = fit_message(text, MessageLimit.MAX_TEXT_LENGTH)
     params = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:

@@ -4,13 +4,18 @@ The shipped model's behaviour is covered in test_checker_model.py; here the clas
 evidence kind and the combination policy can be asserted exactly.
 """
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.check import MAX_TEXT_CHARS, Checker, CheckHints, EmptyInput, StoreLists, TextTooLong
+from bot.config import Settings
 from bot.evalset import OBFUSCATIONS
-from bot.verdict import EvidenceKind, RiskLevel
+from bot.locales import LANGUAGES, t
+from bot.render import render_verdict
+from bot.verdict import EvidenceKind, RiskLevel, SkipReason, Stage
+from nlp.process import ModelUnavailable
 
 BANK_WORDING = "【工商银行】尊敬的客户，您的信用卡本期账单已出，到期还款日为25日，如有疑问请致电{number}。"
 
@@ -187,6 +192,7 @@ def test_json_contract(checker):
     assert isinstance(number["signals"], list)
     assert all({"kind", "detail"} <= set(e) for e in data["evidence"])
     assert data["advice"] and all(isinstance(a, str) for a in data["advice"])
+    assert data["partial"] is False and data["skipped_stages"] == {}  # every stage ran
 
 
 def test_bank_name_with_an_unofficial_site_is_impersonation(checker):
@@ -218,3 +224,92 @@ def test_a_number_written_with_invisible_or_spread_digits_is_found(checker):
         (number,) = checker.check_text_sync(text).numbers
         assert number.e164 == "+8617012345678" and number.raw == written  # shown as the user wrote it
         assert text[number.span.start:number.span.end] == written
+
+
+# ── When the model is down, or a check runs out of time ────────────────────────────────────────────────
+
+CARD_SCAM = "高价收购银行卡、电话卡，一张月入3000，联系 13800138000"
+
+
+class _DownClassifier:
+    """The ``Classifier`` port as the model process answers while its child is dead, stuck or restarting."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.calls = 0
+
+    def predict(self, texts: list[str]) -> list[object]:
+        self.calls += 1
+        raise self.error
+
+
+def _says_model_was_not_consulted(verdict) -> None:
+    assert verdict.skipped_stages == {Stage.MODEL: SkipReason.MODEL_UNAVAILABLE} and verdict.partial
+    assert verdict.to_json()["skipped_stages"] == {"model": "model_unavailable"}
+    assert EvidenceKind.MODEL not in _kinds(verdict) and verdict.fraud_probability is None
+    for lang in LANGUAGES:
+        assert t(lang, "partial_note.model") in render_verdict(verdict, lang)
+
+
+@pytest.mark.parametrize("error", [ModelUnavailable("the model process is restarting"), TimeoutError()],
+                         ids=["unavailable", "timeout"])
+def test_a_failing_model_gives_a_verdict_from_rules_and_lists_that_says_so(store, error, caplog):
+    checker = Checker(StoreLists(store), _DownClassifier(error))
+    try:
+        verdict = checker.check_text_sync(CARD_SCAM)
+        assert verdict.risk_level == RiskLevel.HIGH and verdict.category_key == "card_trafficking"
+        _says_model_was_not_consulted(verdict)
+        (result,) = checker.check_texts_sync([CARD_SCAM])  # the batch path too
+        _says_model_was_not_consulted(result)
+    finally:
+        checker.close()
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and r.name == "bot.check"]
+    assert len(warnings) == 1  # once, not once per check
+    assert "收购" not in caplog.text and "13800138000" not in caplog.text
+
+
+async def test_the_bot_answers_every_waiting_message_when_the_model_fails(store, caplog):
+    down = _DownClassifier(ModelUnavailable("the model process died; a new one is starting"))
+    checker = Checker(StoreLists(store), down)
+    try:
+        texts = [CARD_SCAM, "你好，明天一起吃饭吗？", "请下载会议软件开启屏幕共享，我指导您把资金转到安全账户"]
+        verdicts = await asyncio.gather(*(checker.check_text(text) for text in texts))
+        for verdict in verdicts:
+            _says_model_was_not_consulted(verdict)
+        assert [v.risk_level for v in verdicts] == [RiskLevel.HIGH, RiskLevel.LOW, RiskLevel.HIGH]
+        again = await checker.check_text(texts[1])  # a failure is not remembered as the model's answer
+        _says_model_was_not_consulted(again)
+        assert down.calls >= 2
+    finally:
+        checker.close()
+    assert len([r for r in caplog.records if r.levelname == "WARNING" and r.name == "bot.check"]) == 1
+    assert not any(text in caplog.text for text in texts)
+
+
+def test_a_check_out_of_time_skips_the_stages_not_begun_and_says_so(store):
+    store.add_blocklist("13912345678", category="impersonate_police", actor="cli")
+    # Normalising this text takes a few milliseconds; reading its hundreds of numbers a good tenth of a
+    # second, well past a budget of 50 ms.
+    text = "拨打95588，" * 400 + "安全账户 139-1234-5678 www.icbc-vip.cc"
+    checker = Checker(StoreLists(store), budget_seconds=0.05)
+    try:
+        checker.check_text_sync("拨打95588")  # loads the libraries' tables, as any earlier check would have
+        verdict = checker.check_text_sync(text)
+    finally:
+        checker.close()
+    assert verdict.numbers  # begun in time: its findings count
+    assert verdict.skipped_stages == {stage: SkipReason.BUDGET for stage in (
+        Stage.LISTS, Stage.LINKS, Stage.RULES, Stage.IMPERSONATION)}
+    assert verdict.to_json()["partial"] is True
+    assert verdict.to_json()["skipped_stages"] == {"lists": "budget", "links": "budget", "rules": "budget",
+                                                   "impersonation": "budget"}
+    assert not {EvidenceKind.PHRASE, EvidenceKind.URL, EvidenceKind.RISKY_LINK} & _kinds(verdict)
+    for lang in LANGUAGES:
+        assert t(lang, "partial_note.budget") in render_verdict(verdict, lang)
+    whole = Checker.from_settings(Settings(use_model=False), store)  # the shipped budget: 3 s
+    try:
+        complete = whole.check_text_sync(text)
+    finally:
+        whole.close()
+    assert whole.budget_seconds == Settings().check_budget_seconds
+    assert not complete.partial and complete.risk_level == RiskLevel.HIGH  # the blocklisted number counts

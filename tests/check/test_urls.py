@@ -29,3 +29,32 @@ def test_shortener_and_ip():
 def test_ordinary_domain_is_not_flagged():
     (url,) = find_urls("看看这个 https://www.zhihu.com/question/1")
     assert assess_url(url) is None
+
+
+def test_a_long_dotted_run_costs_little_and_hides_no_link():
+    """"1." two thousand times made urlextract widen every ".1" over the whole run: seconds of CPU."""
+    import time
+
+    text = "1." * 2000 + " 请登录icbc-vip.cc/jf兑换 " + "0." * 40 + " https://www.icbc.com.cn/" + "p" * 200
+    started = time.process_time()
+    urls = find_urls(text)
+    assert time.process_time() - started < 0.2
+    assert [text[u.start:u.end] for u in urls] == ["icbc-vip.cc/jf", "https://www.icbc.com.cn/" + "p" * 200]
+    assert [u.url for u in urls] == [text[u.start:u.end] for u in urls]
+    assert assess_url(urls[0]).reason == "lookalike"
+
+
+def test_a_link_whose_offsets_urlextract_gets_wrong_still_points_into_the_text() -> None:
+    """urlextract reported 8..22 for a link in a 14-character text: the check crashed on it."""
+    text = "A.ACA://A.AC:0"
+    for found in find_urls(text):
+        assert text[found.start:found.end] == found.url
+
+
+def test_a_link_after_a_colon_is_found_in_the_normalised_text_too() -> None:
+    """NFKC turns "链接：" into "链接:", which urlextract read as a scheme "链接:" with nothing after it: a
+    link written with Cyrillic look-alike letters (found only in the normalised text) was missed."""
+    for text in ("验证链接:huabei-gb.cc", "验证链接：huabei-gb.cc", "Link:www.icbc-vip.cn/login"):
+        assert [u.domain for u in find_urls(text)] in (["huabei-gb.cc"], ["icbc-vip.cn"]), text
+    assert [u.url for u in find_urls("https://b.cn/a:b http://a.cn:8080/x")] == ["https://b.cn/a:b",
+                                                                              "http://a.cn:8080/x"]
