@@ -8,7 +8,8 @@ every rule and to the model: invisible characters (zero-width spaces and joiners
 other format and control characters) are dropped; Cyrillic and Greek letters that look Latin are read as the
 Latin letter (Unicode's confusables table, via ``confusable_homoglyphs``); and separators spread between
 Chinese characters ("安 全 账 户", "银.行.卡", "出-租") are dropped when they separate at least three CJK
-characters in a row. NFKC then folds full-width forms, circled and mathematical letters and digits.
+characters in a row, and so is one separator spread between every character of a long stretch of any text
+("请 拨 打 4 0 0 …", "w.w.w...x.c.n"). NFKC then folds full-width forms, circled and mathematical letters and digits.
 """
 
 from __future__ import annotations
@@ -31,6 +32,54 @@ _SPREAD = re.compile(rf"[{_CJK}](?:{_SEP}{{1,3}}[{_CJK}]){{2,}}"
                      rf"|(?<![0-9])[0-9](?:{_SEP_ONE}[0-9]){{6,}}(?![0-9])"
                      rf"|(?<![A-Za-z])[A-Za-z](?:{_SEP_ONE}[A-Za-z]){{3,}}(?![A-Za-z])")
 _SEP_RUN = re.compile(rf"{_SEP}+")
+
+# A whole message (or a long part of it) spread one character at a time with one separator: "请 立 即 转 账",
+# "w.w.w...x.c.n". Every character in between is kept, whatever it is — Chinese, digits, letters,
+# punctuation and the message's own spaces (which the spreading doubled into separator-space-separator) —
+# so the text comes back exactly. At least this many separators in strict alternation, so a version
+# number ("v1.2.3"), an ellipsis or words set apart by spaces stay as they are.
+_SPREAD_SEPARATORS = " .\u3000-_*/|~·•+,，、"
+_MIN_SPREAD_SEPARATORS = 6
+_SPREAD_PROBE = {
+    sep: re.compile(rf"[^{re.escape(sep)}]{re.escape(sep)}(?:.{re.escape(sep)}){{{_MIN_SPREAD_SEPARATORS - 1}}}", re.S)
+    for sep in _SPREAD_SEPARATORS}
+
+
+def _latin_pair(a: str, b: str) -> bool:
+    return a.isascii() and b.isascii() and a.isalnum() and b.isalnum()
+
+
+def _unspread(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Drop the separators of every run "x s y s z s …" (≥ ``_MIN_SPREAD_SEPARATORS`` of one separator s).
+
+    Linear: a regular expression tells whether a separator can matter at all; the scan then looks at each
+    position a bounded number of times (a run too short to count is at most 2 × the minimum long).
+    """
+    for sep in _SPREAD_SEPARATORS:
+        if not _SPREAD_PROBE[sep].search(text):
+            continue
+        n = len(text)
+        drop = bytearray(n)
+        i = 0
+        while i < n - 2:
+            if text[i] != sep and text[i + 1] == sep:
+                j = i
+                while j + 2 < n and text[j + 1] == sep:
+                    j += 2
+                # Items at i, i + 2, …, j. An end item glued to an unspread Latin word ("hello w o r l d")
+                # belongs to that word and the separator beside it is a real one; Chinese has no spaces
+                # between words, so there the separator goes too ("用 你 的 名 字办").
+                first = i + 2 if i > 0 and _latin_pair(text[i - 1], text[i]) else i
+                last = j - 2 if j + 1 < n and _latin_pair(text[j], text[j + 1]) else j
+                if (last - first) // 2 >= _MIN_SPREAD_SEPARATORS:
+                    for k in range(first + 1, last, 2):
+                        drop[k] = 1
+                    i = j + 1
+                    continue
+            i += 1
+        text = "".join(c for c, d in zip(text, drop, strict=True) if not d)
+        origin = [o for o, d in zip(origin, drop, strict=True) if not d]
+    return text, origin
 
 
 # Emoji written in place of the words they picture, as recruitment ads do to dodge keyword filters
@@ -66,7 +115,7 @@ def fold_obfuscation(text: str) -> tuple[str, list[int]]:
         for piece in _fold_char(char):
             chars.append(piece)
             origin.append(index)
-    folded_text = "".join(chars)
+    folded_text, origin = _unspread("".join(chars), origin)
     if not _SPREAD.search(folded_text):
         return folded_text, origin
     keep = [True] * len(folded_text)
