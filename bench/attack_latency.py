@@ -3,7 +3,8 @@
 ``python -m bench.attack_latency [--attackers 3] [--seconds 60] [--model auto|on|off]``
 
 The real ``fanzha run`` (long polling, fresh SQLite, the bot's default per-user check limit) against the fake
-Bot API. A victim sends an ordinary message every second and waits for each reply; first alone (baseline),
+Bot API. Five victims, staggered, send an ordinary message every 5 s each (one a second in all, each within the
+per-user limit) and wait for each reply; first alone (baseline),
 then while ``--attackers`` accounts each send a worst-case message every ``--attack-interval`` seconds — texts
 of the bot's maximum length shaped to be slow for link, number and rule scanning ("1." × 2,048 and the like,
 a scam padded with hundreds of numbers) — and tap 📋详情 under every verdict they get. Messages over an
@@ -37,6 +38,10 @@ from fakes.telegram_api import FakeTelegram, user  # noqa: E402
 TARGET_P95_S = 1.0
 REPLY_TIMEOUT_S = 60
 MAX_CHARS = 4096
+VICTIMS = 5
+VICTIM_INTERVAL_S = 5.0
+"""Each victim sends every 5 s (12 a minute, within the default 20-check limit); five of them, staggered, make
+one ordinary message a second."""
 PASSED_SETTINGS = ("FANZHA_MODEL_THREADS", "FANZHA_MODEL_PROCESS", "FANZHA_MODEL_DTYPE")
 
 VICTIM_TEXTS = (
@@ -74,8 +79,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(attackers: int, seconds: float, baseline_seconds: float, interval: float, use_model: bool) -> dict:
-    victim = user(880_001, "奶奶")
-    victim_replies: queue.SimpleQueue[float] = queue.SimpleQueue()
+    victims = [user(880_000 + i, f"奶奶{i}") for i in range(VICTIMS)]
+    victim_replies: dict[int, queue.SimpleQueue[float]] = {v["id"]: queue.SimpleQueue() for v in victims}
     attacker_ids = {870_000 + i for i in range(attackers)}
     verdicts_to_tap: queue.SimpleQueue[tuple[int, dict]] = queue.SimpleQueue()
     counts = {"attack_messages": 0, "attack_taps": 0, "attack_replies": 0}
@@ -92,8 +97,8 @@ def run(attackers: int, seconds: float, baseline_seconds: float, interval: float
                 if call.method != "sendMessage" or call.fault is not None:
                     return
                 chat_id = call.params.get("chat_id")
-                if chat_id == victim["id"]:
-                    victim_replies.put(call.at)
+                if chat_id in victim_replies:
+                    victim_replies[chat_id].put(call.at)
                 elif chat_id in attacker_ids:
                     counts["attack_replies"] += 1
                     markup = call.params.get("reply_markup")
@@ -104,24 +109,37 @@ def run(attackers: int, seconds: float, baseline_seconds: float, interval: float
 
             fake.add_listener(on_call)
 
-            def victim_phase(length: float) -> list[float]:
-                latencies: list[float] = []
+            def victim_loop(person: dict, inbox: queue.SimpleQueue[float], length: float, offset: float,
+                            latencies: list[float]) -> None:
+                """One victim: an ordinary message every VICTIM_INTERVAL_S (within the per-user limit), each
+                reply awaited."""
+                time.sleep(offset)
                 ends = time.time() + length
-                k = 0
+                k = person["id"]
                 while time.time() < ends:
-                    while not victim_replies.empty():
-                        victim_replies.get_nowait()
+                    while not inbox.empty():
+                        inbox.get_nowait()
                     started = time.time()
-                    fake.send_text(victim, VICTIM_TEXTS[k % len(VICTIM_TEXTS)])
+                    fake.send_text(person, VICTIM_TEXTS[k % len(VICTIM_TEXTS)])
                     k += 1
                     try:
-                        latencies.append(victim_replies.get(timeout=REPLY_TIMEOUT_S) - started)
+                        latencies.append(inbox.get(timeout=REPLY_TIMEOUT_S) - started)
                     except queue.Empty:
-                        lost.append(f"victim message {k} unanswered after {REPLY_TIMEOUT_S} s")
-                    time.sleep(max(0.0, 1.0 - (time.time() - started)))
+                        lost.append(f"victim {person['id']}: a message unanswered after {REPLY_TIMEOUT_S} s")
+                    time.sleep(max(0.0, VICTIM_INTERVAL_S - (time.time() - started)))
+
+            def victim_phase(length: float) -> list[float]:
+                latencies: list[float] = []
+                threads = [threading.Thread(target=victim_loop, args=(
+                    person, victim_replies[person["id"]], length, i * VICTIM_INTERVAL_S / len(victims), latencies))
+                    for i, person in enumerate(victims)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(length + REPLY_TIMEOUT_S + VICTIM_INTERVAL_S + 10)
                 return latencies
 
-            victim_phase(3)  # warm-up: connections, caches, the model's first batch
+            victim_phase(VICTIM_INTERVAL_S)  # warm-up: connections, caches, the model's first batch
             baseline = victim_phase(baseline_seconds)
 
             stop = threading.Event()
@@ -161,6 +179,7 @@ def run(attackers: int, seconds: float, baseline_seconds: float, interval: float
                 thread.join(5)
         finally:
             rc = bot.stop()
+            log_lines = [line for line in bot.log().splitlines() if " WARNING " in line or " ERROR " in line]
 
     def summary(latencies: list[float]) -> dict:
         return {"replies": len(latencies),
@@ -173,6 +192,7 @@ def run(attackers: int, seconds: float, baseline_seconds: float, interval: float
         "python": platform.python_version(), "machine": platform.machine(),
         "baseline": summary(baseline), "under_attack": summary(attacked), **counts,
         "victim_lost": len(lost), "lost_examples": lost[:3], "bot_exit_code": rc,
+        "bot_warnings": len(log_lines), "bot_warning_examples": log_lines[:5],
         "load_average_1m": round(os.getloadavg()[0], 2), "target_p95_s": TARGET_P95_S,
     }
 
@@ -187,8 +207,9 @@ def write_results(result: dict) -> None:
         "# Another user's latency under attack",
         "",
         "`python -m bench.attack_latency` — the real `fanzha run` (long polling, fresh SQLite, default per-user "
-        "check limit) against the fake Bot API. A victim sends an ordinary message every second and waits for "
-        f"the reply; {result['attackers']} attacker accounts each send a worst-case message (maximum length, "
+        "check limit) against the fake Bot API. Five victims send an ordinary message every 5 s each (one a second "
+        f"in all) and wait for the reply; {result['attackers']} attacker accounts each send a worst-case message "
+        "(maximum length, "
         f"shaped to be slow to scan) every {result['attack_interval_s']:g} s and tap 📋详情 three times under every "
         "verdict they get.",
         "",
