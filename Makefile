@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench e2e
+.PHONY: install run check-token test lint bench e2e
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
-	$(BIN)/fanzha run
+# The token is checked before installing (minutes on a fresh machine) so a missing one stops at once. `make run`
+# is the development start: FANZHA_DEV=1 makes and keeps FANZHA_SECRET in var/dev-secret unless it is set;
+# production runs `fanzha run` with FANZHA_SECRET set (see README).
+run: check-token install
+	FANZHA_DEV=1 $(BIN)/fanzha run
+
+check-token:
+	@if [ -z "$$(printf %s "$$TELEGRAM_BOT_TOKEN" | tr -d '[:space:]')" ] \
+	    && ! grep -qs '^TELEGRAM_BOT_TOKEN=.' .env; then \
+	  echo "TELEGRAM_BOT_TOKEN is not set: make a bot with @BotFather in Telegram, then run" >&2; \
+	  echo "    TELEGRAM_BOT_TOKEN=123456789:AAExampleTokenFromBotFather make run" >&2; \
+	  exit 2; \
+	fi
 
 test: install
 	scripts/ensure-services

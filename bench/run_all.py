@@ -10,6 +10,7 @@ BENCH_MODULES = (
     "bench.check_bench",      # check latency per stage on real messages
     "bench.model_bench",      # transformer vs TF-IDF throughput/latency/RSS
     "bench.bot_bench",        # updates/s and reply latency through the fake Bot API
+    "bench.startup",          # whole-process start-up of the command line
     "bench.attack_latency",   # other users' reply latency while attackers send worst-case messages
 )
 

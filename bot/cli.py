@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.commands.number",     # fanzha number
     "bot.commands.check",      # fanzha check
     "bot.commands.lists",      # fanzha blocklist … / fanzha allowlist …
+    "bot.commands.domains",    # fanzha domains … (known scam sites)
     "bot.commands.feedback",   # fanzha feedback export
     "bot.commands.evalset",    # fanzha evaluate-set
     "nlp.cli",                 # fanzha model prepare / train / evaluate / classify

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,6 +15,9 @@ from bot import PROJECT_ROOT
 from nlp.paths import SHIPPED_MODEL_DIR
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "fanzha.db"
+DEFAULT_DEV_SECRET_PATH = PROJECT_ROOT / "var" / "dev-secret"
+MIN_SECRET_BYTES = 32
+MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 class Settings(BaseSettings):
@@ -31,8 +36,14 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         default="https://api.telegram.org/bot", validation_alias="FANZHA_TELEGRAM_API_URL"
     )
-    # Key for hashing reporter ids (HMAC). Must be set in production; the default only suits tests.
-    secret: str = Field(default="fanzha-dev-secret-change-me", validation_alias="FANZHA_SECRET")
+    # Key for hashing reporter ids (HMAC). No default: a public constant would let anyone who has the source
+    # turn a stored hash back into a Telegram id by trying ids. ``fanzha run`` refuses one shorter than
+    # MIN_SECRET_BYTES; development mode generates one (:func:`with_secrets`).
+    secret: str = Field(default="", validation_alias="FANZHA_SECRET")
+    # "1": development mode. ``fanzha run`` generates the secrets it is not given (FANZHA_SECRET is kept in
+    # ``dev_secret_file`` and reused, so hashes stay valid across restarts; a webhook secret per start).
+    dev: bool = Field(default=False, validation_alias="FANZHA_DEV")
+    dev_secret_file: Path = Field(default=DEFAULT_DEV_SECRET_PATH, validation_alias="FANZHA_DEV_SECRET_FILE")
 
     data_dir: Path = Field(default=PROJECT_ROOT / "data", validation_alias="FANZHA_DATA_DIR")
     model_dir: Path = Field(default=SHIPPED_MODEL_DIR, validation_alias="FANZHA_MODEL_DIR")
@@ -84,6 +95,53 @@ class Settings(BaseSettings):
         """The Bot API file URL that goes with ``telegram_api_url``."""
         base = self.telegram_api_url
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+class SecretMissing(ValueError):
+    """A secret ``fanzha run`` needs is not set (or too short); the message says how to make one."""
+
+
+def with_secrets(settings: Settings, *, webhook: bool = False) -> Settings:
+    """``settings`` with the secrets ``fanzha run`` needs, or :class:`SecretMissing`.
+
+    FANZHA_SECRET must be at least ``MIN_SECRET_BYTES`` bytes; in webhook mode FANZHA_WEBHOOK_SECRET must be
+    set too (Telegram proves it is Telegram with it). In development mode (FANZHA_DEV=1) a missing
+    FANZHA_SECRET is generated once into ``dev_secret_file`` (mode 0600) and read from there afterwards, and a
+    missing webhook secret is generated for this start. A secret that is set but too short is refused even in
+    development mode: it was chosen by someone, and silently replacing it would change every stored hash.
+    """
+    secret = settings.secret
+    if not secret and settings.dev:
+        secret = _dev_secret(settings.dev_secret_file)
+    if len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        problem = "is not set" if not secret else f"is shorter than {MIN_SECRET_BYTES} bytes"
+        raise SecretMissing(f"FANZHA_SECRET {problem}: set it to a random value of at least {MIN_SECRET_BYTES} "
+                            f"bytes, made with: {MAKE_SECRET} (or FANZHA_DEV=1 for a development secret kept in "
+                            f"{settings.dev_secret_file})")
+    webhook_secret = settings.webhook_secret
+    if webhook and not webhook_secret:
+        if not settings.dev:
+            raise SecretMissing(f"webhook mode needs FANZHA_WEBHOOK_SECRET (or --secret-token), made with: "
+                                f"{MAKE_SECRET} (or FANZHA_DEV=1 to generate one at each start)")
+        webhook_secret = secrets.token_urlsafe(48)
+    return settings.model_copy(update={"secret": secret, "webhook_secret": webhook_secret})
+
+
+def _dev_secret(path: Path) -> str:
+    """The development secret in ``path``, created (0600, never readable by others) on first use."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another instance made it first: use theirs
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secret + "\n")
+    return secret
 
 
 @lru_cache(maxsize=1)

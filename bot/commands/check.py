@@ -48,7 +48,7 @@ def _open_checker(args: argparse.Namespace) -> tuple[Any, Any]:
     from bot.store import Store
 
     settings = Settings()
-    if args.no_model:
+    if args.no_model or args.number:  # a number's verdict never asks the model
         settings = settings.model_copy(update={"use_model": False})
     store = Store.open(settings.database_url)
     return store, Checker.from_settings(settings, store, model_process=False)
@@ -101,6 +101,26 @@ def _run_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refusal(text: str, *, number: bool) -> str | None:
+    """Why the input cannot be checked, found before the store opens and the model loads: a refusal takes a
+    fraction of a second, not the model's load (the checker refuses the same inputs the same way)."""
+    from bot.check import MAX_TEXT_CHARS
+
+    if number:
+        from bot.phones import InvalidNumber, parse_number
+
+        try:
+            parse_number(text.strip())
+        except InvalidNumber as exc:
+            return f"错误：{exc}"
+        return None
+    if not text.strip():
+        return "错误：没有可检查的内容（请提供消息文字或号码）"
+    if len(text) > MAX_TEXT_CHARS:
+        return f"错误：内容太长（text has {len(text)} characters; the limit is {MAX_TEXT_CHARS}）"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     if args.input is not None or args.output is not None:
         if args.text or args.number:
@@ -118,6 +138,10 @@ def run(args: argparse.Namespace) -> int:
         text = _read_input(args)
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    refusal = _refusal(text, number=args.number)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
         return 1
     store, checker = _open_checker(args)
     try:

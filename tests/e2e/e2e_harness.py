@@ -14,7 +14,8 @@ from typing import Any
 from fakes.telegram_api import FakeTelegram
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SECRET = "e2e-test-secret"
+SECRET = "e2e-test-secret-of-at-least-32-bytes"
+"""FANZHA_SECRET of every bot process here: ``fanzha run`` refuses one shorter than 32 bytes."""
 
 
 def free_port() -> int:

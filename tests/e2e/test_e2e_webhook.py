@@ -63,11 +63,11 @@ def test_update_with_a_wrong_or_missing_secret_is_refused(webhook_bot: tuple[Bot
     bot.fake.assert_silent("sendMessage", since=mark, within=2.0, chat_id=person["id"])
 
 
-def test_without_a_secret_one_is_generated(fake: FakeTelegram, tmp_path: Path) -> None:
+def test_without_a_secret_development_mode_generates_one(fake: FakeTelegram, tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/hook"
     mark = fake.mark()
-    bot = BotProcess(fake, tmp_path, ("--webhook", "--port", str(port), "--url", url))
+    bot = BotProcess(fake, tmp_path, ("--webhook", "--port", str(port), "--url", url), FANZHA_DEV="1")
     try:
         bot.wait_ready("setWebhook")
         generated = fake.calls_of("setWebhook", since=mark)[-1].params["secret_token"]

@@ -55,7 +55,8 @@ async def running_bot(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> A
     db_path = tmp_path / "bot.db"
     values: dict[str, Any] = {
         "telegram_bot_token": fake.token, "telegram_api_url": fake.api_url,
-        "database_url": f"sqlite:///{db_path}", "use_model": False, "secret": "in-process-test-secret",
+        "database_url": f"sqlite:///{db_path}", "use_model": False,
+        "secret": "in-process-test-secret-of-32-bytes-or-more",  # the bot refuses one under 32 bytes
         **overrides,
     }
     application = build_application(Settings(**values))
