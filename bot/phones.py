@@ -24,7 +24,9 @@ location all come from ``phonenumbers``; this module only does what the library 
 Official service codes come from the store's ``data/allowlist.csv`` (column ``number``), read through
 ``bot.PROJECT_ROOT`` by :func:`load_official_codes`; every public function also takes an explicit
 ``official_codes`` set. With no allowlist (file missing or empty) the ``unofficial_service_code`` signal is
-never raised: "not on an empty list" says nothing.
+never raised: "not on an empty list" says nothing. That allowlist is the mainland's; official numbers of Hong
+Kong, Taiwan and Macao (18222, 165, 8800 7777) come from ``data/rules/hotlines.toml`` (:func:`regional_official`):
+their short codes are read with the mainland's, and their lines carry no "港澳台号码" warning.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import csv
 import re
 import time
+import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +60,7 @@ from bot import PROJECT_ROOT
 from nlp.textnorm import to_simplified
 
 ALLOWLIST_PATH = PROJECT_ROOT / "data" / "allowlist.csv"
+REGIONAL_NUMBERS_PATH = PROJECT_ROOT / "data" / "rules" / "hotlines.toml"
 
 # ---------------------------------------------------------------------------------------------------
 # Public data types
@@ -295,36 +299,39 @@ _NOT_PHONE_WORDS = (
     "订单", "单号", "运单", "快递单", "物流单", "工单", "流水号", "交易号", "交易单", "编号", "工号", "学号",
     "身份证", "证件号", "卡号", "尾号", "户号", "会员号", "qq", "金额", "余额", "价格", "合计", "共计",
     "第", "房间", "房号", "车次", "航班", "批次", "型号", "邮编", "code", "order", "no.", "id",
-    "¥", "$", "rmb", "usd",
+    "¥", "$", "rmb", "usd", "会议号", "会议号码", "会议id", "腾讯会议", "zoom", "meeting", "入会", "群号",
+    "qq号码", "q群",
 )  # fmt: skip
 # Of those, the ones that rule out even a valid full number written right after them.
 _NOT_PHONE_STRONG = (
     "验证码", "校验码", "动态码", "动态密码", "密码", "邀请码", "兑换码", "取件码", "提取码", "订单", "单号",
     "运单", "快递单", "物流单", "流水号", "交易号", "交易单", "编号", "身份证", "证件号", "卡号", "会员号",
-    "order", "qq",
+    "order", "qq", "会议号", "会议号码", "会议id", "腾讯会议", "zoom", "meeting", "入会", "群号", "qq号码",
 )  # fmt: skip
 _AFTER_PHONE_WORDS = ("报警", "举报", "咨询", "求助", "急救", "火警", "查询", "热线", "客服", "电话", "核实")
 _UNIT_CHARS = set("元块圆角万千百亿年月日时点分秒天周个人次位名件条笔张份本台部套期届倍岁米克斤吨升度%折积股楼层栋")
 _CONTEXT_WINDOW = 8
 
 
+def _nearest(window: str, words: Iterable[str]) -> tuple[int, int]:
+    """(end, length) of the keyword of ``words`` that ends last in ``window``, the longest on a tie;
+    (-1, 0) when none occurs. The longer word is the more specific one: 会议号码 is a meeting id, though
+    it ends in the phone word 号码."""
+    return max(((window.rfind(w) + len(w), len(w)) for w in words if w in window), default=(-1, 0))
+
+
 def _context_before(work: _Working, start: int) -> str | None:
     """'phone' / 'not_phone' from the nearest keyword in the few characters before ``start``."""
     window = to_simplified(work.text[max(0, start - _CONTEXT_WINDOW) : start]).lower()
-    best: tuple[int, str] | None = None
-    for words, label in ((_PHONE_WORDS, "phone"), (_NOT_PHONE_WORDS, "not_phone")):
-        for word in words:
-            pos = window.rfind(word)
-            if pos >= 0 and (best is None or pos + len(word) > best[0]):
-                best = (pos + len(word), label)
-    return best[1] if best else None
+    phone, not_phone = _nearest(window, _PHONE_WORDS), _nearest(window, _NOT_PHONE_WORDS)
+    if phone[0] < 0 and not_phone[0] < 0:
+        return None
+    return "not_phone" if not_phone > phone else "phone"
 
 
 def _strong_negative_before(work: _Working, start: int) -> bool:
     window = to_simplified(work.text[max(0, start - _CONTEXT_WINDOW) : start]).lower()
-    last_phone = max((window.rfind(w) + len(w) for w in _PHONE_WORDS if w in window), default=-1)
-    last_not = max((window.rfind(w) + len(w) for w in _NOT_PHONE_STRONG if w in window), default=-1)
-    return last_not > last_phone
+    return _nearest(window, _NOT_PHONE_STRONG) > _nearest(window, _PHONE_WORDS)
 
 
 def _unit_after(work: _Working, end: int) -> bool:
@@ -383,6 +390,59 @@ def _load_official_codes(path: str, _mtime: int) -> frozenset[str]:
             except InvalidNumber:
                 continue  # prefixes/ranges or odd rows are the store's business, not a service code
     return frozenset(keys)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Official numbers of Hong Kong, Taiwan and Macao (data/rules/hotlines.toml)
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalNumber:
+    """An official number of HK, TW or MO. The mainland allowlist cannot hold these: it is keyed by the
+    digits alone, and 165 or 999 mean something else (or nothing) on the mainland."""
+
+    region: str  # ISO region: "HK", "TW", "MO"
+    digits: str  # as dialled there: "18222", "88007777"
+    key: str  # a short code's digits, or the E.164 of a full number ("+85388007777")
+    owner: str  # Chinese (Simplified), as the allowlist's owners are
+
+    @property
+    def is_short_code(self) -> bool:
+        return self.key == self.digits
+
+
+@lru_cache(maxsize=1)
+def regional_numbers(path: Path | None = None) -> tuple[RegionalNumber, ...]:
+    """The ``[[number]]`` entries of ``data/rules/hotlines.toml``."""
+    raw = tomllib.loads((path or REGIONAL_NUMBERS_PATH).read_text(encoding="utf-8"))
+    out: list[RegionalNumber] = []
+    for row in raw.get("number", []):
+        region, digits = str(row["region"]).upper(), _digits(str(row["number"]))
+        key = digits
+        if len(digits) >= 7:  # a full number of the region, not a short code
+            key = phonenumbers.format_number(phonenumbers.parse(digits, region), phonenumbers.PhoneNumberFormat.E164)
+        out.append(RegionalNumber(region, digits, key, str(row["owner"])))
+    return tuple(out)
+
+
+def _regional_short(digits: str, region: str | None = None) -> RegionalNumber | None:
+    """The regional short code written ``digits`` (of ``region`` when given; the first listed otherwise)."""
+    return next((n for n in regional_numbers() if n.is_short_code and n.digits == digits
+                 and region in (None, n.region)), None)
+
+
+def _regional_full(digits: str) -> RegionalNumber | None:
+    """The regional full number whose national digits are ``digits`` (8800 7777 written without +853)."""
+    return next((n for n in regional_numbers() if not n.is_short_code and n.digits == digits), None)
+
+
+def regional_official(fact: PhoneFact) -> RegionalNumber | None:
+    """The official HK/TW/MO number ``fact`` is, unless it is dressed up with a country code in front of a
+    short code (``+852 18222``): official lines are not shown that way, spoofed caller ids are."""
+    if fact.e164 is None or any(s.key == "spoof_format" for s in fact.signals):
+        return None
+    return next((n for n in regional_numbers() if n.key == fact.e164 and n.region == fact.region), None)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -448,12 +508,13 @@ def _raw_signals(raw_work: str) -> list[Signal]:
     return []
 
 
-def _number_signals(num: PhoneNumber, type_key: str, region: str | None) -> list[Signal]:
+def _number_signals(num: PhoneNumber, type_key: str, region: str | None, official: bool = False) -> list[Signal]:
+    """``official``: an official number of HK/TW/MO, which is no warning sign for being from there."""
     signals: list[Signal] = []
     national = str(num.national_number)
     if type_key == "invalid":
         signals.append(Signal("invalid", _invalid_reason(num)))
-    if region and region != "CN":
+    if region and region != "CN" and not official:
         name = geocoder.country_name_for_number(num, "zh") or region
         if region in HK_MO_TW:
             signals.append(Signal("overseas", f"{name}号码，不是中国大陆号码"))
@@ -481,14 +542,16 @@ def _fact_for_number(num: PhoneNumber, raw: str, raw_work: str, span: tuple[int,
     else:
         type_key = "invalid"
         region = region if region and region != "001" else None
-    signals = _raw_signals(raw_work) + _number_signals(num, type_key, region)
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164) if valid else None
+    official = any(n.key == e164 and n.region == region for n in regional_numbers()) if e164 else False
+    signals = _raw_signals(raw_work) + _number_signals(num, type_key, region, official)
     if obfuscated:
         signals.append(_OBFUSCATED)
     return PhoneFact(
         raw=raw,
         start=span[0],
         end=span[1],
-        e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164) if valid else None,
+        e164=e164,
         type=type_key,
         region=region,
         carrier=(carrier.name_for_number(num, "zh") or None) if valid and describe else None,
@@ -505,7 +568,9 @@ def _fact_for_code(digits: str, raw: str, span: tuple[int, int], region: str, sp
     signals: list[Signal] = []
     if spoofed:
         signals.append(Signal("spoof_format", spoofed))
-    if official and digits not in official and not shortnumberinfo.is_emergency_number(digits, region):
+    # The allowlist is the mainland's: it says nothing about a code of Hong Kong, Taiwan or Macao.
+    if (official and region == "CN" and digits not in official
+            and not shortnumberinfo.is_emergency_number(digits, region)):
         signals.append(Signal("unofficial_service_code", f"{digits} 不在已知官方服务号码清单中，请自行核实归属"))
     try:
         cost = shortnumberinfo.expected_cost_for_region(phonenumbers.parse(digits, region), region)
@@ -531,6 +596,22 @@ _CARD_LIKE = re.compile(
 # An isolated run of 3–8 digits (maybe "+"-prefixed): a candidate short code, checked by shortnumberinfo.
 _SHORT_RUN = re.compile(r"(?<![0-9A-Za-z.])(\+?)(\d{3,8})(?![0-9A-Za-z])(?!\.\d)")
 _FALLBACK_REGIONS = ("TW",)  # "(02) 2345-6789": trunk-0 numbers that no CN area code explains
+
+
+def _code_region(national: str, country_code: int | None, region: str) -> str | None:
+    """The region whose service code ``national`` is, or None. ``country_code`` is the one written in front
+    (``+852 18222``); without one, the default region's codes come first, then HK/TW/MO official codes."""
+    regions = [region]
+    if country_code is not None:
+        written = phonenumbers.region_code_for_country_code(country_code)
+        if written not in ("ZZ", "001"):
+            regions.insert(0, written)
+    for candidate in dict.fromkeys(regions):
+        if (_is_service_code(national, candidate) or _is_family_code(national, candidate)
+                or _regional_short(national, candidate) is not None):
+            return candidate
+    regional = _regional_short(national) if country_code is None else None
+    return regional.region if regional is not None else None
 
 
 def _is_mobile_shaped(num: PhoneNumber) -> bool:
@@ -568,6 +649,9 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool, describe
             compact.startswith("86") and compact[2:].lstrip("0") == str(num.national_number)
         )
         valid = phonenumbers.is_valid_number(num)
+        regional = None if valid or has_prefix else _regional_full(str(num.national_number))
+        if regional is not None:  # 8800 7777: Macao's anti-fraud line, written without +853
+            num, valid = phonenumbers.parse(regional.key), True
         if not valid and raw_work.lstrip("(").startswith("0"):
             for other in _FALLBACK_REGIONS:
                 try:
@@ -580,9 +664,10 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool, describe
         ostart, oend = work.span(s, e)
         if not valid:
             national = str(num.national_number)
-            if _is_service_code(national, region) or _is_family_code(national, region):
-                if has_prefix:  # "+86 95588", "+95588"-like: a service code dressed as a full number
-                    add(_fact_for_code(national, text[ostart:oend], (ostart, oend), region, _SPOOF_PLUS_CODE,
+            code_region = _code_region(national, num.country_code if has_prefix else None, region)
+            if code_region is not None:
+                if has_prefix:  # "+86 95588", "+852 18222": a service code dressed as a full number
+                    add(_fact_for_code(national, text[ostart:oend], (ostart, oend), code_region, _SPOOF_PLUS_CODE,
                                        obfuscated(ostart, oend), official), s, e)
                 continue  # bare codes are handled with their context rules below
             if not bare:
@@ -599,8 +684,13 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool, describe
         if overlaps(s, e, taken) or overlaps(s, e, blocked):
             continue
         family_only = _is_family_code(digits, region)
+        code_region = region
         if not family_only and not _is_service_code(digits, region):
-            continue
+            # 18222, 165: Hong Kong's, Taiwan's anti-fraud lines. Not after "+": "+999 12345" is a country code.
+            regional_code = None if plus else _regional_short(digits)
+            if regional_code is None:
+                continue
+            code_region = regional_code.region
         if not bare:
             before = work.text[max(0, s - 1) : s]
             if before in {"¥", "$", "#", ":", "/", "-"} or _unit_after(work, e):
@@ -609,12 +699,14 @@ def _find(text: str, region: str, official: frozenset[str], bare: bool, describe
             if context == "not_phone":
                 continue
             # Short codes, and family codes that neither libphonenumber nor the allowlist know (12000 in
-            # "转账12000" is an amount), count only next to a phone word.
+            # "转账12000" is an amount), count only next to a phone word; a known short code also when it is
+            # the whole message ("165" sent alone asks about that number; "12000" alone may be an amount).
             needs_word = len(digits) <= 4 or (family_only and digits not in official)
-            if needs_word and context != "phone" and not _phone_word_after(work, e):
+            alone = not family_only and not work.text[:s].strip() and not work.text[e:].strip()
+            if needs_word and not alone and context != "phone" and not _phone_word_after(work, e):
                 continue
         ostart, oend = work.span(s, e)
-        add(_fact_for_code(digits, text[ostart:oend], (ostart, oend), region,
+        add(_fact_for_code(digits, text[ostart:oend], (ostart, oend), code_region,
                            _SPOOF_PLUS_CODE if plus else None, obfuscated(ostart, oend), official), s, e)
 
     facts.sort(key=lambda f: f.start)
@@ -636,6 +728,27 @@ def parse_number(raw: str, default_region: str = "CN",
     """One number typed by a user or moderator, in any written form; :class:`InvalidNumber` otherwise."""
     official = load_official_codes() if official_codes is None else official_codes
     return _parse_number(raw, default_region, official, describe=True)
+
+
+_CONTACT_PREFIXES = ("+86", "0086", "86", "+")
+_CONTACT_NOISE = re.compile(r"[\s\-–.()（）]")
+
+
+def contact_number(raw: str) -> str:
+    """The number of a shared contact card as its owner saved it, ready for :func:`parse_number`.
+
+    Telegram apps put a contact's number in international form, adding a "+" (often the country code too)
+    to whatever was saved: a card with the bank's 95588 arrives as ``+95588`` or ``+86 95588``. In a text
+    that writing is the classic spoofed caller id; on a card it is the app's, so a mainland service code
+    behind such a prefix is given back plain. Any other number is given back as it came.
+    """
+    compact = _CONTACT_NOISE.sub("", raw or "")
+    for prefix in _CONTACT_PREFIXES:
+        rest = compact[len(prefix):]
+        if compact.startswith(prefix) and rest.isdigit() and (
+                _is_service_code(rest, "CN") or _is_family_code(rest, "CN")):
+            return rest
+    return raw
 
 
 def _parse_number(raw: str, default_region: str, official: frozenset[str], describe: bool) -> PhoneFact:

@@ -14,7 +14,9 @@ One weak signal never decides "high": a verdict is high on a hard fact, or when 
    (however sure: real bank notices, family money talk and warnings are where the model is most wrong).
    Weak phrases (验证码, 冻结 …) never raise the level: genuine notices use them too; they are shown.
 5. **Risky contact**: already suspicious and the text carries a risky number (overseas, spoof-like,
-   unofficial service code, premium) or a shortened/IP link → high.
+   unofficial service code, premium) or a shortened/IP link → high. An official service number written the
+   way a spoofed caller id shows it (``+86 95588``, ``0086 95588``) makes an otherwise quiet text suspicious:
+   banks do not write their own hotline that way; a caller id forged to look like it does.
 6. **Warnings and official notices**, when no hard fact and no rule fired (the level rests on the model):
    a text that presents itself as a warning, news or a retold scam (``bot.rules.is_warning_text``), or whose
    every contact is an allowlisted official number (no other numbers, no links), is lowered by one level.
@@ -66,6 +68,7 @@ class Signals:
     warning_text: bool = False      # the text presents itself as a warning, news or a retold scam
     bare_number: bool = False
     number_allowlisted: bool = False
+    spoofed_officials: int = 0      # official service numbers written as a spoofed caller id shows them
 
 
 def decide(s: Signals) -> RiskLevel:
@@ -90,6 +93,8 @@ def decide(s: Signals) -> RiskLevel:
         level = RiskLevel.LOW
     if level == RiskLevel.SUSPICIOUS and (s.risky_numbers or s.risky_links):
         level = RiskLevel.HIGH
+    if level == RiskLevel.LOW and s.spoofed_officials:
+        level = RiskLevel.SUSPICIOUS
     if strong == 0 and (s.official_contacts_only or s.warning_text) and level != RiskLevel.LOW:
         level = _BY_RANK[_ORDER[level] - 1]
     return level

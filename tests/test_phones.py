@@ -11,10 +11,12 @@ from bot.cli import main
 from bot.phones import (
     InvalidNumber,
     PhoneFact,
+    contact_number,
     find_numbers,
     load_official_codes,
     number_key,
     parse_number,
+    regional_official,
 )
 from nlp.textnorm import to_simplified
 
@@ -395,3 +397,75 @@ def test_cli_nothing_found(capsys) -> None:
     assert "没有找到电话号码" in capsys.readouterr().out
     assert main(["number", "--json", "你好"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+# ---- Hong Kong, Taiwan and Macao official numbers; spoofed service codes; ids that are not numbers ----
+
+@pytest.mark.parametrize(("text", "key", "region", "owner_part"), [
+    ("香港防騙易熱線 18222", "18222", "HK", "防骗易"),
+    ("有懷疑請致電 18222 查詢", "18222", "HK", "防骗易"),
+    ("台灣反詐騙請撥 165 查詢", "165", "TW", "反诈骗咨询专线"),
+    ("撥打165反詐騙專線", "165", "TW", "反诈骗咨询专线"),
+    ("澳門司法警察局反詐騙熱線 8800 7777", "+85388007777", "MO", "司法警察局"),
+    ("請致電 +853 8800 7777", "+85388007777", "MO", "司法警察局"),
+])
+def test_hk_tw_mo_anti_fraud_lines_are_found_and_official(text: str, key: str, region: str, owner_part: str) -> None:
+    (fact,) = find_numbers(text, official_codes=OFFICIAL)
+    assert (fact.e164, fact.region, fact.type != "invalid") == (key, region, True)
+    assert fact.signals == ()  # not "invalid", not "港澳台号码，冒充客服…常用", not "unofficial"
+    official = regional_official(fact)
+    assert official is not None and owner_part in official.owner
+
+
+@pytest.mark.parametrize(("raw", "key", "region"), [("18222", "18222", "HK"), ("165", "165", "TW"),
+                                                    ("8800 7777", "+85388007777", "MO")])
+def test_regional_lines_typed_alone_are_numbers(raw: str, key: str, region: str) -> None:
+    fact = parse_number(raw, official_codes=OFFICIAL)
+    assert (fact.e164, fact.region) == (key, region) and regional_official(fact) is not None
+
+
+def test_a_regional_short_code_with_a_country_code_is_spoof_like_and_not_official() -> None:
+    (fact,) = find_numbers("來電顯示 +852 18222，說你的戶口有問題", official_codes=OFFICIAL)
+    assert (fact.e164, fact.region, fact.signal_keys) == ("18222", "HK", ("spoof_format",))
+    assert regional_official(fact) is None
+
+
+def test_12110_police_sms_number_is_on_the_shipped_allowlist() -> None:
+    (fact,) = find_numbers("收到 12110 的反诈预警短信")
+    assert fact.e164 == "12110" and "unofficial_service_code" not in fact.signal_keys
+
+
+@pytest.mark.parametrize("text", ["【工商银行】请致电 +86 95588", "请致电 0086 95588", "请致电 +8695588"])
+def test_service_code_with_a_country_code_in_a_text_is_spoof_like(text: str) -> None:
+    (fact,) = find_numbers(text, official_codes=OFFICIAL)
+    assert fact.e164 == "95588" and "spoof_format" in fact.signal_keys
+
+
+@pytest.mark.parametrize(("raw", "saved"), [
+    ("+95588", "95588"), ("+86 95588", "95588"), ("8695588", "95588"), ("0086 95588", "95588"),
+    ("95588", "95588"), ("+8613800138000", "+8613800138000"), ("8613800138000", "8613800138000"),
+])
+def test_a_contact_cards_app_added_prefix_is_taken_off_service_codes_only(raw: str, saved: str) -> None:
+    assert contact_number(raw) == saved
+    fact = parse_number(contact_number(raw), official_codes=OFFICIAL)
+    assert "spoof_format" not in fact.signal_keys
+
+
+@pytest.mark.parametrize("text", [
+    "腾讯会议号码 123 456 789", "会议号码：123456789", "會議號碼 123 456 789", "Zoom 会议号 812 3456 7890",
+    "QQ号码 12345678", "我的QQ号码是 1234567890", "会议号 138 0013 8000", "会议号 123 456 789",
+])
+def test_meeting_ids_and_qq_numbers_are_not_phone_numbers(text: str) -> None:
+    assert find_numbers(text, official_codes=OFFICIAL) == []
+
+
+def test_a_phone_word_after_the_meeting_id_still_counts() -> None:
+    (fact,) = find_numbers("会议号 123 456 789，有问题打客服电话 13800138000", official_codes=OFFICIAL)
+    assert fact.e164 == M
+
+
+def test_a_short_code_sent_alone_is_a_number_but_an_unknown_five_digit_run_is_not() -> None:
+    assert [(f.e164, f.region) for f in find_numbers("165", official_codes=OFFICIAL)] == [("165", "TW")]
+    assert [(f.e164, f.region) for f in find_numbers(" 110 ", official_codes=OFFICIAL)] == [("110", "CN")]
+    assert find_numbers("12000", official_codes=OFFICIAL) == []
+    assert find_numbers("还差165", official_codes=OFFICIAL) == []

@@ -161,6 +161,19 @@ class SessionsRepo(StoreBase):
                                                    "updated_at": utcnow()},
                          ("user_hash",), {"language": language, "updated_at": utcnow()})
 
+    def get_region(self, user_hash: str) -> str | None:
+        """The user's ``/region`` choice ("mainland", "hk", "tw", "mo"), None when they chose none."""
+        with self._read() as session:
+            pref = session.get(UserPreference, user_hash)
+            return pref.region if pref else None
+
+    def set_region(self, user_hash: str, region: str | None) -> None:
+        """Keep the user's region; None forgets it (``/region auto``). Their language choice stays."""
+        with self._write() as session:
+            self._upsert(session, UserPreference, {"user_hash": user_hash, "region": region,
+                                                   "updated_at": utcnow()},
+                         ("user_hash",), {"region": region, "updated_at": utcnow()})
+
     def group_quiet(self, chat_id: int) -> bool:
         """Whether the bot stays quiet in this group unless asked (default: quiet)."""
         with self._read() as session:

@@ -72,3 +72,25 @@ def test_the_chosen_thresholds_are_where_the_levels_change():
     assert decide(Signals(fraud_probability=0.79, **contact)) == SUS
     assert decide(Signals(fraud_probability=0.50)) == SUS
     assert decide(Signals(fraud_probability=0.49)) == LOW
+
+
+def test_an_official_number_dressed_as_a_spoofed_caller_id_makes_a_quiet_text_suspicious():
+    assert decide(Signals(spoofed_officials=1, risky_numbers=1)) == RiskLevel.SUSPICIOUS
+    assert decide(Signals(spoofed_officials=1, risky_numbers=1, warning_text=True)) == RiskLevel.LOW
+    assert decide(Signals(spoofed_officials=1, risky_numbers=1, strong_phrase_rules={"safe_account"})) \
+        == RiskLevel.HIGH
+
+
+def test_a_text_giving_the_banks_hotline_as_plus_86_is_not_called_safe(tmp_path):
+    from bot.check import Checker, StoreLists
+    from bot.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'fanzha.db'}")
+    checker = Checker(StoreLists(store))
+    try:
+        assert checker.check_text_sync("您的账户异常，请致电 +86 95588 处理").risk_level == RiskLevel.SUSPICIOUS
+        assert checker.check_text_sync("您的账户异常，请致电 0086 95588 处理").risk_level == RiskLevel.SUSPICIOUS
+        assert checker.check_text_sync("您的账户异常，请致电 95588 处理").risk_level == RiskLevel.LOW
+    finally:
+        checker.close()
+        store.close()
