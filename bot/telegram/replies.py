@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import Message, ReplyParameters, User
+from telegram import LinkPreviewOptions, Message, ReplyParameters, User
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ContextTypes
@@ -18,6 +18,9 @@ from bot.telegram.services import Services
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 3
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+"""Every message the bot sends goes without a link preview: a verdict quotes the links it warns about, and
+Telegram would otherwise turn a quoted scam domain into a tappable card with the scam site's own picture."""
 
 
 async def language_for(svc: Services, user: User | None, text: str | None = None) -> str:
@@ -31,7 +34,7 @@ async def language_for(svc: Services, user: User | None, text: str | None = None
 async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, *, reply_to: int | None = None,
                     reply_markup: Any = None) -> Message:
     """``sendMessage`` that survives a transient network error or 5xx (Telegram's 429 is retried by the
-    AIORateLimiter). Plain text: nothing a user wrote can break a parse mode.
+    AIORateLimiter). Plain text: nothing a user wrote can break a parse mode; no link preview (``NO_PREVIEW``).
 
     Text over Telegram's limit is cut, never refused: a verdict arrives already fitted (``bot.render.
     fit_blocks`` keeps its level and advice), and any other text is better cut short than not sent."""
@@ -40,7 +43,7 @@ async def send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
             return await context.bot.send_message(chat_id, text, reply_parameters=params,
-                                                  reply_markup=reply_markup)
+                                                  reply_markup=reply_markup, link_preview_options=NO_PREVIEW)
         except (BadRequest, Forbidden):
             raise
         except NetworkError as exc:  # includes TimedOut and 5xx answers

@@ -1,6 +1,6 @@
 """Links in Chinese text, lookalike domains, shorteners."""
 
-from bot.urls import assess_url, find_urls
+from bot.urls import assess_url, find_urls, official_owner
 
 
 def test_links_glued_to_chinese_text_are_found_with_offsets():
@@ -58,3 +58,42 @@ def test_a_link_after_a_colon_is_found_in_the_normalised_text_too() -> None:
         assert [u.domain for u in find_urls(text)] in (["huabei-gb.cc"], ["icbc-vip.cn"]), text
     assert [u.url for u in find_urls("https://b.cn/a:b http://a.cn:8080/x")] == ["https://b.cn/a:b",
                                                                               "http://a.cn:8080/x"]
+
+
+def _imitates(text: str) -> tuple[str | None, str | None]:
+    (url,) = find_urls(text)
+    finding = assess_url(url)
+    return (finding.brand, finding.official) if finding is not None and finding.reason == "lookalike" else (None, None)
+
+
+def test_lookalikes_beyond_the_brand_tokens() -> None:
+    """Official domains imitated without the brand's token: spelled with look-alike characters, one edit
+    away, the same name under another suffix, in punycode, or put in front of the scammer's own domain."""
+    punycode = "іcbc".encode("idna").decode()  # Cyrillic і
+    for text, brand, official in (
+        ("1cbc.com.cn/login", "中国工商银行", "icbc.com.cn"),
+        ("https://bankcom.com/ebank", "交通银行", "bankcomm.com"),
+        ("alipey.com/refund", "支付宝", "alipay.com"),
+        ("https://icbc.xyz", "中国工商银行", "icbc.com.cn"),
+        (f"https://{punycode}.com.cn/login", "中国工商银行", "icbc.com.cn"),
+        ("请登录іcbc.com.cn兑换", "中国工商银行", "icbc.com.cn"),
+        ("https://icbc.com.cn.evil.xyz/jf", "中国工商银行", "icbc.com.cn"),
+        ("https://www.chinatax.gov.cn.tax-refund.top", "国家税务总局", "chinatax.gov.cn"),
+        ("citicbank-card.com", "中信银行", "citicbank.com"),
+    ):
+        assert _imitates(text) == (brand, official), text
+
+
+def test_real_official_domains_are_recognised_and_ordinary_sites_are_not_lookalikes() -> None:
+    for text, owner in (
+        ("https://www.icbc.com.cn/icbc/", "中国工商银行"), ("https://www.citicbank.com", "中信银行"),
+        ("www.cebbank.com", "中国光大银行"), ("cmbc.com.cn", "中国民生银行"), ("www.spdb.com.cn", "浦发银行"),
+        ("www.zto.com", "中通快递"), ("www.yto.net.cn", "圆通速递"), ("www.sto.cn", "申通快递"),
+        ("www.ems.com.cn", "中国邮政"), ("www.122.gov.cn", "公安部交通安全综合服务管理平台（交管12123）"),
+        ("www.10099.com.cn", "中国广电"), ("www.bestpay.com.cn", "翼支付"), ("www.cib.com.cn", "兴业银行"),
+    ):
+        (url,) = find_urls(text)
+        assert assess_url(url) is None and official_owner(url.domain) == owner, text
+    for text in ("https://www.baidu.com", "www.zhihu.com", "www.163.com", "cibc.com", "stone.com", "mpsoft.cn"):
+        (url,) = find_urls(text)
+        assert assess_url(url) is None and official_owner(url.domain) is None, text

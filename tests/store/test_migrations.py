@@ -23,7 +23,7 @@ from bot.store.models import Base
 def test_new_database_is_migrated_to_head_and_matches_the_models(db_url):
     with Store.open(db_url, allowlist_seed=None) as store, store.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0004"
+        assert context.get_current_revision() == "0006"
         assert compare_metadata(context, Base.metadata) == []
         assert set(inspect(conn).get_table_names()) >= set(Base.metadata.tables)
 

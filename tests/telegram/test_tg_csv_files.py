@@ -128,3 +128,24 @@ async def test_a_moderators_file_with_rows_one_moderator_may_not_add_alone_waits
     assert preview.buttons
     assert await confirm(bot, moderator(), preview) == t(ZH, "mod.import.done", name="号段.csv", add=2, update=0,
                                                          same=0)
+
+
+async def test_the_domain_blocklist_goes_out_and_comes_back_through_telegram(bot: InProcessBot) -> None:
+    """Domains are kept like numbers: a moderator uploads a CSV (previewed, then confirmed) and /export
+    domains gives a file that imports back with nothing to change."""
+    person = moderator()
+    content = "domain,category,evidence\nicbc-verify.top,钓鱼链接,多人举报\n".encode("gbk")
+    preview = await upload(bot, person, "域名.csv", content)
+    assert preview.text.startswith(t(ZH, "mod.import.preview.domains", name="域名.csv", add=1, update=0, same=0))
+    assert "icbc-verify.top" in preview.text
+    assert await confirm(bot, person, preview) == t(ZH, "mod.import.done", name="域名.csv", add=1, update=0,
+                                                    same=0)
+    assert bot.services.store.lookup_domain("login.icbc-verify.top") is not None
+
+    mark, _ = await bot.send({"message": bot.fake.message(person, "/export domains", entities=[
+        entity("/export domains", "/export", "bot_command")])})
+    sent = bot.fake.wait_for("sendDocument", since=mark, timeout=10)
+    exported = next(iter(sent.files.values()))
+    assert "icbc-verify.top" in exported.decode("utf-8-sig")
+    again = await upload(bot, person, "fanzha-domains.csv", exported)
+    assert again.text == t(ZH, "mod.import.nothing", name="fanzha-domains.csv", same=1)

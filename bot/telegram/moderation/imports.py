@@ -36,13 +36,25 @@ from bot.telegram.services import services
 
 # ── CSV import: preview, then confirm ───────────────────────────────────────────────────────────────
 
+_PREVIEW = {"blocklist": lambda store: store.preview_blocklist_csv,
+            "allowlist": lambda store: store.preview_allowlist_csv,
+            "domains": lambda store: store.preview_domains_csv}
+_IMPORT = {"blocklist": lambda store: store.import_blocklist_csv,
+           "allowlist": lambda store: store.import_allowlist_csv,
+           "domains": lambda store: store.import_domains_csv}
+
+
 def csv_kind(source: str | bytes) -> str:
-    """Which list a file is for, by its header (an ``owner`` column means the allowlist)."""
+    """Which list a file is for, by its header (a ``domain`` column means the domain blocklist, an ``owner``
+    column the allowlist)."""
     try:
         text = source if isinstance(source, str) else read_text(source)
     except CsvError:  # not text: the blocklist's import says what is wrong
         return "blocklist"
-    return "allowlist" if "owner" in header_names(text) else "blocklist"
+    names = header_names(text)
+    if "domain" in names:
+        return "domains"
+    return "allowlist" if "owner" in names else "blocklist"
 
 
 def _preview_text(preview: Any, kind: str, name: str, lang: str) -> str:
@@ -63,6 +75,11 @@ def _preview_text(preview: Any, kind: str, name: str, lang: str) -> str:
 
 
 def _preview_row(mark: str, row: Any, current: dict[str, Any] | None, kind: str, lang: str) -> str:
+    if kind == "domains":
+        old = ""
+        if current and current.get("category") != row.category:
+            old = f"{category_label(current.get('category'), lang)} → "
+        return f"{mark} {row.domain} {old}{category_label(row.category, lang)}"
     number = number_label(row.number_key + ("*" if getattr(row, "match", "exact") == "prefix" else ""))
     if kind == "allowlist":
         old = f"{current['owner']} → " if current and current.get("owner") != row.owner else ""
@@ -99,7 +116,7 @@ async def on_csv_document(update: Update, context: Context) -> None:
         text = await asyncio.to_thread(read_text, data)
         kind = csv_kind(text)
         preview = await asyncio.to_thread(
-            store.preview_allowlist_csv if kind == "allowlist" else store.preview_blocklist_csv, text)
+            _PREVIEW[kind](store), text)
         errors = preview.errors
     except CsvError as exc:
         preview, errors = None, exc.errors
@@ -160,7 +177,7 @@ async def import_button(query: Any, context: Context, service: Moderation, lang:
         return
     actor = f"tg:{query.from_user.id}"
     store = service.store
-    apply = store.import_allowlist_csv if kind == "allowlist" else store.import_blocklist_csv
+    apply = _IMPORT[kind](store)
     try:
         result = await asyncio.to_thread(apply, pending.blob or b"", actor=actor)
     except CsvError as exc:  # unreachable unless the file changed meaning; nothing was written
