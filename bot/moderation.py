@@ -30,7 +30,9 @@ Rules, in one place:
   company. Reports never block anything by themselves: only a moderator's decision does.
 - **Decisions.** Blocking from the queue adds the entry (source ``reports``, with the reporter count),
   then accepts the pending reports; rejecting rejects them. Each decision updates every reporter's
-  trust once and is audited. Skipping changes nothing.
+  trust once and is audited. Skipping decides nothing: it only moves the item out of that moderator's
+  way until they send ``/queue`` again (or :data:`SKIP_TTL` passes). Who skipped what is kept in the
+  database, so a restart or another instance behind the load balancer does not bring a skipped item back.
 - **Appeals.** Whoever proves a number is theirs (Telegram's shared contact whose ``user_id`` is the
   sender) can appeal its blocklist entry once at a time. Accepting delists the number; the appellant's
   chat id is kept only to tell them the outcome.
@@ -89,6 +91,10 @@ PERSONAL_TYPES = frozenset({"mobile", "voip"})
 """A mobile or VoIP number is nobody's official line: allowlisting one for an organisation is what a scammer
 would ask a moderator for."""
 RATE_WINDOW = timedelta(hours=1)
+SKIP_TTL = timedelta(days=1)
+"""How long a moderator's skips last without a new ``/queue``: long enough for a session interrupted by a
+restart or a night's sleep, short enough that a forgotten skip does not hide an item for good."""
+SKIP_QUEUES = frozenset({"review", "feedback"})
 SAMPLE_TEXTS = 3
 STATS_DAYS = 7
 
@@ -390,7 +396,7 @@ class Moderation:
             if kind == "blocklist":
                 if row.match == "prefix" and prefix_digits(row.number_key) < MIN_PREFIX_DIGITS:
                     held.append((row.line, row.number_key + "*", (Review.SHORT_PREFIX,)))
-            else:
+            elif kind == "allowlist":
                 reasons = self.allow_reasons(row.number_key, row.owner, row.aliases or ())
                 if reasons:
                     held.append((row.line, row.number_key, reasons))
@@ -571,6 +577,30 @@ class Moderation:
                     item.numbers = self._numbers_with_text(ref)
                 return item
         return None
+
+    def _skip_key(self, moderator_id: int, queue: str) -> str:
+        if queue not in SKIP_QUEUES:
+            raise ValueError(f"unknown queue {queue!r}")
+        return f"skip:{queue}:{self.reporter_hash(moderator_id)}"
+
+    def skipped(self, moderator_id: int, queue: str = "review") -> set[str]:
+        """What this moderator skipped in ``queue`` (``review`` or ``feedback``) since they last opened it:
+        ``kind:ref`` of queue items, ``feedback:<id>`` of feedback."""
+        self.require(moderator_id, Role.MODERATOR)
+        flow = self.store.get_flow(self._skip_key(moderator_id, queue))
+        return set(flow.data.get("items", ())) if flow is not None else set()
+
+    def skip(self, moderator_id: int, item: str, queue: str = "review") -> set[str]:
+        """Move ``item`` out of this moderator's way (nothing is decided); returns all they skipped there."""
+        items = self.skipped(moderator_id, queue) | {item}
+        self.store.put_flow(self._skip_key(moderator_id, queue), self.reporter_hash(moderator_id),
+                            {"items": sorted(items)}, ttl=SKIP_TTL)
+        return items
+
+    def clear_skipped(self, moderator_id: int, queue: str = "review") -> None:
+        """Start ``queue`` over for this moderator: everything they skipped there is shown again."""
+        self.require(moderator_id, Role.MODERATOR)
+        self.store.take_flow(self._skip_key(moderator_id, queue))
 
     def _numbers_with_text(self, report_id: str) -> list[str]:
         return self.store.numbers_reported_with(int(report_id))

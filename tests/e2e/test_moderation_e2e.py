@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from e2e_harness import BotProcess
+from e2e_harness import SECRET, BotProcess
 from fakes.telegram_api import Call, FakeTelegram, entity, user
 from pgdb import new_pg_database
 
@@ -172,6 +172,17 @@ def test_admin_adds_lists_and_removes_moderators_by_id_and_by_reply(bot):
     with store_of(bot) as store:
         audit = [(a.actor, a.action) for a in store.audit_log(target="moderator:2100")]
     assert audit == [("tg:1000", "moderator.remove"), ("tg:1000", "moderator.add")]
+
+
+def test_mod_add_in_reply_to_a_forward_from_a_hidden_account_is_refused(bot):
+    """Telegram gives no id for such a forward; the admin's own id (the forwarder) was taken instead."""
+    origin = {"type": "hidden_user", "date": int(time.time()) - 60, "sender_user_name": "新志愿者"}
+    forwarded = bot.fake.message(ADMIN, "我想当志愿者", forward_origin=origin)
+    assert say(bot, ADMIN, "/mod add", reply_to_message=forwarded).text == t(ZH, "mod.mod.hidden")
+    assert say(bot, ADMIN, "/id", reply_to_message=forwarded).text == t(ZH, "mod.id.hidden")
+    with store_of(bot) as store:
+        assert [m.telegram_user_id for m in store.list_moderators()] == [2000]
+        assert store.audit_log(target="moderator:1000") == []
 
 
 def test_moderation_commands_stay_out_of_groups(bot):
@@ -357,7 +368,7 @@ def test_a_number_reaches_the_queue_only_with_three_distinct_reporters(bot):
         entry = store.lookup("+8613766667777")
         assert (entry.source, entry.reporter_count, entry.added_by) == ("reports", 3, "tg:2000")
         for reporter in (4001, 4002, 4003):
-            trust = store.reporter_trust(keyed_hash(reporter, "e2e-test-secret"))
+            trust = store.reporter_trust(keyed_hash(reporter, SECRET))
             assert (trust.accepted_count, trust.rejected_count) == (1, 0)
         actions = {a.action for a in store.audit_log(actor="tg:2000", limit=5)}
         assert {"blocklist.add", "reports.accept"} <= actions
@@ -369,7 +380,7 @@ def test_reports_are_limited_per_reporter_per_hour(bot):
     assert answers[:3] == [t(ZH, "report.done_with_text")] * 3
     assert answers[3] == t(ZH, "report.limit")
     with store_of(bot) as store:
-        mine = store.count_reports_since(keyed_hash(4100, "e2e-test-secret"), store_time_hour_ago())
+        mine = store.count_reports_since(keyed_hash(4100, SECRET), store_time_hour_ago())
     assert mine == 3
 
 

@@ -6,12 +6,15 @@ each action is one command or one button.
 
 Commands (private chat only: moderation data never lands in a group):
 
-- admins: ``/mod add <id>`` (or as a reply), ``/mod remove <id>`` (or as a reply), ``/mod list``;
+- admins: ``/mod add <id>`` (or as a reply), ``/mod remove <id>`` (or as a reply), ``/mod list``; a new
+  moderator is welcomed and gets their own command menu, which ``/mod remove`` takes away (``team``);
 - moderators: ``/block NUMBER CATEGORY [evidence…] [expires=YYYY-MM-DD]`` (or, replying to a forwarded
   message, ``/block CATEGORY [evidence…]`` for every number in it), ``/unblock NUMBER [reason]``,
   ``/allow NUMBER OWNER [aliases]``, ``/lookup NUMBER``, ``/export``, ``/queue``, ``/feedback``,
-  ``/stats``, and a CSV file upload (preview, then Confirm/Cancel);
-- anyone: ``/appeal`` (share your own contact, then say why) and ``/cancel``.
+  ``/stats``, a CSV file upload (preview, then Confirm/Cancel), and a spreadsheet upload (told to save it
+  as CSV); ``/help`` has a section for them (``help_section``);
+- anyone: ``/appeal`` (share your own contact, then say why), ``/cancel`` and ``/id`` (their own id, or in
+  reply to a message its sender's, unless a forward hides the account).
 
 Everyone else who tries a moderator command gets a clear refusal. Button data starts with ``m:`` and
 stays under Telegram's 64 bytes: ``m:q:<op>:<kind>:<ref>[:<category index>]`` for the queue,
@@ -31,6 +34,7 @@ from bot.telegram.moderation.common import (
     split_expires,
     split_number,
 )
+from bot.telegram.moderation.domains import blockdomain_command, unblockdomain_command
 from bot.telegram.moderation.feedback import feedback_command
 from bot.telegram.moderation.imports import csv_kind, on_csv_document
 from bot.telegram.moderation.lists import (
@@ -38,19 +42,29 @@ from bot.telegram.moderation.lists import (
     block_command,
     export_command,
     lookup_command,
-    mod_command,
     stats_command,
     unblock_command,
 )
 from bot.telegram.moderation.queue import notify_moderators, notify_new_reports, queue_command
+from bot.telegram.moderation.spreadsheets import SPREADSHEET_FILTER, on_spreadsheet
+from bot.telegram.moderation.team import (
+    help_section,
+    id_command,
+    mod_command,
+    publish_team_menus,
+    use_menus,
+)
 
-__all__ = ["csv_kind", "moderation_service", "notify_moderators", "notify_new_reports", "number_key_of",
-           "register", "split_expires", "split_number"]
+__all__ = ["csv_kind", "help_section", "moderation_service", "notify_moderators", "notify_new_reports",
+           "number_key_of", "publish_team_menus", "register", "split_expires", "split_number", "use_menus"]
 
 
 # ── registration ────────────────────────────────────────────────────────────────────────────────────
 
 MODERATOR_COMMANDS = ("block", "unblock", "allow", "lookup", "export", "queue", "feedback", "stats")
+SPREADSHEET_GROUP = -2
+"""Before the appeal steps (−1) and everything else (0): a moderator's spreadsheet stops there; anyone
+else's goes on untouched."""
 
 
 def register_moderation(application: Application) -> None:
@@ -58,19 +72,24 @@ def register_moderation(application: Application) -> None:
 
     The appeal step handler runs in group −1, before every other handler, and stops the update only for users
     in the middle of an appeal, so for everyone else a contact or a text is still checked by the public
-    handlers.
+    handlers. A spreadsheet handler runs before it (group −2) and likewise stops only moderators' files.
     """
     new = filters.UpdateType.MESSAGE  # edited messages never run a command or take an appeal step
+    application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & SPREADSHEET_FILTER, on_spreadsheet),
+                            group=SPREADSHEET_GROUP)
     application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & ~filters.COMMAND, on_appeal_step),
                             group=-1)
     application.add_handler(CommandHandler("cancel", cancel_command, filters=new))
     application.add_handler(CommandHandler("appeal", appeal_command, filters=new))
     application.add_handler(CommandHandler("mod", mod_command, filters=new))
+    application.add_handler(CommandHandler("id", id_command, filters=new))
     handlers = {"block": block_command, "unblock": unblock_command, "allow": allow_command,
                 "lookup": lookup_command, "export": export_command, "queue": queue_command,
                 "feedback": feedback_command, "stats": stats_command}
     for name in MODERATOR_COMMANDS:
         application.add_handler(CommandHandler(name, handlers[name], filters=new))
+    application.add_handler(CommandHandler("blockdomain", blockdomain_command, filters=new))
+    application.add_handler(CommandHandler("unblockdomain", unblockdomain_command, filters=new))
     application.add_handler(MessageHandler(
         new & filters.ChatType.PRIVATE
         & (filters.Document.FileExtension("csv") | filters.Document.MimeType("text/csv")),

@@ -44,7 +44,6 @@ PREVIEW_ROWS = 8
 PREVIEW_ERRORS = 15
 SAMPLE_CHARS = 300
 HISTORY_ROWS = 8
-SKIPPED_KEY = "moderation_skipped"
 
 _NUMBER_TOKEN = re.compile(r"^[+＋0-9０-９()（）\-.*]+$")
 _EXPIRES_TOKEN = re.compile(r"^(?:expires?|exp|到期|过期|過期)[=:：](.*)$", re.IGNORECASE)

@@ -19,7 +19,6 @@ from bot.moderation import (
 )
 from bot.store import NotFound
 from bot.telegram.moderation.common import (
-    SKIPPED_KEY,
     Context,
     category_label,
     clip,
@@ -55,8 +54,8 @@ def _feedback_keyboard(item_id: int, lang: str) -> InlineKeyboardMarkup:
     ])
 
 
-async def send_next_feedback(context: Context, chat_id: int, service: Moderation, lang: str) -> None:
-    skipped: set[str] = context.user_data.setdefault(SKIPPED_KEY, set())
+async def send_next_feedback(context: Context, chat_id: int, service: Moderation, lang: str, moderator: int) -> None:
+    skipped = await asyncio.to_thread(service.skipped, moderator, "feedback")
     items = await asyncio.to_thread(service.feedback_queue)
     waiting = [i for i in items if f"feedback:{i.id}" not in skipped]
     if not waiting:
@@ -70,19 +69,20 @@ async def send_next_feedback(context: Context, chat_id: int, service: Moderation
 
 @command(Role.MODERATOR)
 async def feedback_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
-    skipped: set[str] = context.user_data.setdefault(SKIPPED_KEY, set())
-    skipped.difference_update({s for s in skipped if s.startswith("feedback:")})
-    await send_next_feedback(context, update.effective_chat.id, service, lang)
+    moderator = update.effective_user.id
+    await asyncio.to_thread(service.clear_skipped, moderator, "feedback")
+    await send_next_feedback(context, update.effective_chat.id, service, lang, moderator)
 
 
 async def feedback_button(query: Any, context: Context, service: Moderation, lang: str, parts: list[str]) -> None:
     op, item_id = parts[2], int(parts[3])
     chat_id = query.message.chat.id
+    moderator = query.from_user.id
     if op == "s":
-        context.user_data.setdefault(SKIPPED_KEY, set()).add(f"feedback:{item_id}")
+        await asyncio.to_thread(service.skip, moderator, f"feedback:{item_id}", "feedback")
         await query.answer(t(lang, "mod.queue.skipped"))
         await edit_text(query, query.message.text + "\n\n" + t(lang, "mod.queue.skipped"))
-        await send_next_feedback(context, chat_id, service, lang)
+        await send_next_feedback(context, chat_id, service, lang, moderator)
         return
     if op == "k":
         await query.answer()
@@ -99,7 +99,7 @@ async def feedback_button(query: Any, context: Context, service: Moderation, lan
     except (NotFound, ValueError):
         await query.answer(t(lang, "mod.queue.gone"), show_alert=True)
         await edit_text(query, query.message.text + "\n\n" + t(lang, "mod.queue.gone"))
-        await send_next_feedback(context, chat_id, service, lang)
+        await send_next_feedback(context, chat_id, service, lang, moderator)
         return
     if op == "l":
         outcome = t(lang, "mod.feedback.legit")
@@ -109,4 +109,4 @@ async def feedback_button(query: Any, context: Context, service: Moderation, lan
         outcome = t(lang, "mod.feedback.right")
     await query.answer(outcome)
     await edit_text(query, query.message.text + "\n\n" + outcome)
-    await send_next_feedback(context, chat_id, service, lang)
+    await send_next_feedback(context, chat_id, service, lang, moderator)

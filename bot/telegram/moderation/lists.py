@@ -1,4 +1,4 @@
-"""/mod, /block, /unblock, /allow, /lookup, /export and /stats: the lists and the team, one command each."""
+"""/block, /unblock, /allow, /lookup, /export and /stats: the lists, one command each (the team: ``team``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import (
-    MessageOriginUser,
     Update,
 )
 
@@ -42,56 +41,6 @@ from bot.telegram.moderation.common import (
     split_number,
 )
 from bot.telegram.services import services
-
-# ── /mod ────────────────────────────────────────────────────────────────────────────────────────────
-
-def _target_user(update: Update, args: list[str]) -> int | None:
-    """The user id in the command, or the author of the message it replies to (or of a forwarded one)."""
-    if args:
-        try:
-            return int(args[0])
-        except ValueError:
-            return None
-    replied = update.effective_message.reply_to_message
-    if replied is None:
-        return None
-    if isinstance(replied.forward_origin, MessageOriginUser):
-        return replied.forward_origin.sender_user.id
-    if replied.from_user is not None and not replied.from_user.is_bot:
-        return replied.from_user.id
-    return None
-
-
-@command(Role.ADMIN)
-async def mod_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
-    args = list(context.args or [])
-    action = args[0].lower() if args else ""
-    admin_id = update.effective_user.id
-    if action == "list":
-        listed = await asyncio.to_thread(service.moderators, admin_id)
-        lines = [t(lang, "mod.list.title", count=len(listed))]
-        lines += [t(lang, "mod.list.admin" if role == Role.ADMIN else "mod.list.moderator", id=uid)
-                  for uid, role in listed]
-        await reply(update, context, "\n".join(lines))
-        return
-    if action not in ("add", "remove"):
-        await reply(update, context, t(lang, "mod.mod.usage"))
-        return
-    target = _target_user(update, args[1:])
-    if target is None:
-        await reply(update, context, t(lang, "mod.mod.usage"))
-        return
-    if action == "add":
-        added = await asyncio.to_thread(service.add_moderator, admin_id, target)
-        await reply(update, context, t(lang, "mod.mod.added" if added else "mod.mod.already", id=target))
-        return
-    try:
-        removed = await asyncio.to_thread(service.remove_moderator, admin_id, target)
-    except ValueError:
-        await reply(update, context, t(lang, "mod.mod.is_admin", id=target))
-        return
-    await reply(update, context, t(lang, "mod.mod.removed" if removed else "mod.mod.not_moderator", id=target))
-
 
 # ── blocklist commands ──────────────────────────────────────────────────────────────────────────────
 
@@ -264,14 +213,21 @@ async def lookup_command(update: Update, context: Context, service: Moderation, 
 
 @command(Role.MODERATOR)
 async def export_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
+    """``/export`` sends the number blocklist; ``/export domains`` the domain blocklist."""
     store = service.store
+    domains = bool(context.args) and context.args[0].lower() in ("domains", "domain", "域名", "網域")
     # With a BOM: Excel on Windows reads a CSV without one as GBK and shows the Chinese garbled.
-    data, count = await asyncio.to_thread(lambda: (store.export_blocklist_csv().encode("utf-8-sig"),
-                                                   store.count_blocklist()))
+    if domains:
+        data, count = await asyncio.to_thread(lambda: (store.export_domains_csv().encode("utf-8-sig"),
+                                                       store.count_domains()))
+    else:
+        data, count = await asyncio.to_thread(lambda: (store.export_blocklist_csv().encode("utf-8-sig"),
+                                                       store.count_blocklist()))
     today = datetime.now(UTC).strftime("%Y%m%d")
     await context.bot.send_document(update.effective_chat.id, document=data,
-                                    filename=f"fanzha-blocklist-{today}.csv",
-                                    caption=t(lang, "mod.export.caption", count=count))
+                                    filename=f"fanzha-{'domains' if domains else 'blocklist'}-{today}.csv",
+                                    caption=t(lang, "mod.export.caption_domains" if domains else "mod.export.caption",
+                                              count=count))
 
 
 # ── /stats ──────────────────────────────────────────────────────────────────────────────────────────

@@ -24,7 +24,6 @@ from bot.moderation import (
 )
 from bot.telegram.moderation.common import (
     NOTICES_KEY,
-    SKIPPED_KEY,
     Context,
     category_label,
     clip,
@@ -37,6 +36,7 @@ from bot.telegram.moderation.common import (
     number_label,
 )
 from bot.telegram.moderation.lists import entry_lines, history_lines
+from bot.telegram.outcomes import reports_to_tell, tell_reporters
 from bot.telegram.replies import send_text
 from bot.telegram.services import services
 
@@ -99,8 +99,10 @@ def _item_keyboard(item: QueueItem, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[first, second, skip]])
 
 
-async def send_next_item(context: Context, chat_id: int, service: Moderation, lang: str) -> None:
-    skipped: set[str] = context.user_data.setdefault(SKIPPED_KEY, set())
+async def send_next_item(context: Context, chat_id: int, service: Moderation, lang: str, moderator: int) -> None:
+    """The first item this moderator has not skipped (their skips are read from the database: any instance
+    may take their next tap, and a restart forgets nothing)."""
+    skipped = await asyncio.to_thread(service.skipped, moderator)
     items = await asyncio.to_thread(service.queue)
     waiting = [i for i in items if f"{i.kind}:{i.ref}" not in skipped]
     if not waiting:
@@ -116,8 +118,9 @@ async def send_next_item(context: Context, chat_id: int, service: Moderation, la
 
 @command(Role.MODERATOR)
 async def queue_command(update: Update, context: Context, service: Moderation, lang: str) -> None:
-    context.user_data[SKIPPED_KEY] = set()
-    await send_next_item(context, update.effective_chat.id, service, lang)
+    moderator = update.effective_user.id
+    await asyncio.to_thread(service.clear_skipped, moderator)
+    await send_next_item(context, update.effective_chat.id, service, lang, moderator)
 
 
 async def notify_moderators(context: Context, key: str, **values: Any) -> int:
@@ -176,16 +179,16 @@ async def queue_button(query: Any, context: Context, service: Moderation, lang: 
     moderator = query.from_user.id
     chat_id = query.message.chat.id
     if op == "s":
-        context.user_data.setdefault(SKIPPED_KEY, set()).add(f"{kind}:{ref}")
+        await asyncio.to_thread(service.skip, moderator, f"{kind}:{ref}")
         await query.answer(t(lang, "mod.queue.skipped"))
         await edit_text(query, query.message.text + "\n\n" + t(lang, "mod.queue.skipped"))
-        await send_next_item(context, chat_id, service, lang)
+        await send_next_item(context, chat_id, service, lang, moderator)
         return
     item = await asyncio.to_thread(service.queue_item, kind, ref)
     if item is None:
         await query.answer(t(lang, "mod.queue.gone"), show_alert=True)
         await edit_text(query, query.message.text + "\n\n" + t(lang, "mod.queue.gone"))
-        await send_next_item(context, chat_id, service, lang)
+        await send_next_item(context, chat_id, service, lang, moderator)
         return
     if op == "b":  # pick a category
         await query.answer()
@@ -203,6 +206,7 @@ async def queue_button(query: Any, context: Context, service: Moderation, lang: 
         await tell_appellant(context, appeal)
     elif op == "c":
         category = CATEGORIES[int(parts[5])].key
+        waiting = await reports_to_tell(context, kind, ref)
         if kind == "number":
             _entry, decided = await asyncio.to_thread(service.block_reported, moderator, ref, category)
             outcome = t(lang, "mod.queue.blocked", number=number_label(ref), category=category_label(category, lang),
@@ -211,15 +215,18 @@ async def queue_button(query: Any, context: Context, service: Moderation, lang: 
             decided = await asyncio.to_thread(service.decide_text, moderator, int(ref), accepted=True,
                                               category=category)
             outcome = t(lang, "mod.queue.confirmed", category=category_label(category, lang), reports=decided)
+        tell_reporters(context, waiting if decided else [], accepted=True, kind=kind, ref=ref, category=category)
     elif op == "r":
+        waiting = await reports_to_tell(context, kind, ref)
         if kind == "number":
             decided = await asyncio.to_thread(service.reject_reported, moderator, ref)
         else:
             decided = await asyncio.to_thread(service.decide_text, moderator, int(ref), accepted=False)
         outcome = t(lang, "mod.queue.rejected", reports=decided)
+        tell_reporters(context, waiting if decided else [], accepted=False, kind=kind, ref=ref)
     else:
         await query.answer(t(lang, "callback.unknown"))
         return
     await query.answer(outcome)
     await edit_text(query, query.message.text + "\n\n" + outcome)
-    await send_next_item(context, chat_id, service, lang)
+    await send_next_item(context, chat_id, service, lang, moderator)
