@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,20 @@ from bot.store.models import (
 )
 
 APPROVAL_PREFIX = "approval:"
+
+
+TRENDS_TOP = 5
+"""How many scam types ``/trends`` lists."""
+
+
+@dataclass(frozen=True)
+class Trends:
+    """What the public may see of recent reports: counts only, never a number, a text or a reporter."""
+
+    since: datetime
+    top_categories: list[tuple[str, int]]  # (category key, reports), most reported first
+    numbers_reported: int                  # distinct numbers reported since ``since``
+    numbers_blocked: int                   # distinct numbers put on the blocklist since ``since`` and still there
 
 
 class DuplicateFeedback(ValueError):
@@ -205,6 +220,40 @@ class CommunityRepo(StoreBase):
         with self._read() as session:
             return dict(session.execute(select(Report.status, func.count()).where(Report.decided_at >= since)
                                         .group_by(Report.status)).all())
+
+    def report_checks(self, *, number_key: str | None = None, report_id: int | None = None,
+                      status: str = "pending") -> list[tuple[str, str]]:
+        """(reporter hash, check id) of the reports of a number, or of the text group of report ``report_id``
+        (same fingerprint, no number), in ``status``: whom a decision concerns, read before it is taken."""
+        with self._read() as session:
+            where = [Report.status == status, Report.check_id.is_not(None)]
+            if number_key is not None:
+                where.append(Report.number_key == number_key)
+            else:
+                fingerprint = session.scalar(select(Report.text_fingerprint).where(Report.id == report_id))
+                if fingerprint is None:
+                    return []
+                where += [Report.text_fingerprint == fingerprint, Report.number_key.is_(None)]
+            rows = session.execute(select(Report.reporter_hash, Report.check_id).where(*where)
+                                   .order_by(Report.id)).all()
+            return list(dict.fromkeys((h, c) for h, c in rows))
+
+    def trends(self, since: datetime, *, top: int = TRENDS_TOP) -> Trends:
+        """Reports since ``since`` by scam type (rejected ones left out: moderators found no scam there), and
+        how many distinct numbers were reported and newly blocklisted. Aggregates only, for ``/trends``."""
+        category = Report.verdict["category_key"].as_string()
+        with self._read() as session:
+            counted = func.count()
+            rows = session.execute(
+                select(category, counted).where(Report.created_at >= since, Report.status != "rejected",
+                                                category.is_not(None), category != "")
+                .group_by(category).order_by(counted.desc(), category).limit(top)).all()
+            reported = session.scalar(select(func.count(func.distinct(Report.number_key))).where(
+                Report.created_at >= since, Report.number_key.is_not(None))) or 0
+            blocked = session.scalar(select(func.count(func.distinct(BlocklistEntry.number_key))).where(
+                BlocklistEntry.created_at >= since, BlocklistEntry.active.is_(True))) or 0
+        return Trends(since=since, top_categories=[(str(k), int(n)) for k, n in rows],
+                      numbers_reported=int(reported), numbers_blocked=int(blocked))
 
     def get_feedback(self, feedback_id: int) -> Feedback | None:
         with self._read() as session:

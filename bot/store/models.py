@@ -173,6 +173,40 @@ class BlocklistHit:
         return self.expires_at is not None and self.expires_at <= (now or utcnow())
 
 
+DOMAIN_LEN = 253        # DNS: a host name is at most 253 characters
+DOMAIN_SOURCE_LEN = 200
+
+
+class DomainBlocklistEntry(Base):
+    """A web domain (and every host under it) known to serve fraud, with where that knowledge comes from.
+
+    ``domain`` is a host in canonical form (lower case, punycode, no ``www.``): ``evil.xyz`` covers
+    ``a.evil.xyz``; ``app.scam.top`` covers only that host and those under it. ``source`` says where the
+    entry comes from ("moderator", "import", or a named data set such as Taiwan's 165 list); removing keeps
+    the row (``active = False``, who/why/when), as for numbers.
+    """
+
+    __tablename__ = "domain_blocklist"
+    __table_args__ = (UniqueConstraint("domain", name="uq_domain_blocklist_domain"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(DOMAIN_LEN))
+    category: Mapped[str] = mapped_column(String(CATEGORY_LEN))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(DOMAIN_SOURCE_LEN), default="moderator")
+    added_by: Mapped[str] = mapped_column(String(ACTOR_LEN))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
+    removed_by: Mapped[str | None] = mapped_column(String(ACTOR_LEN), default=None)
+    removed_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    import_batch_id: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    def __repr__(self) -> str:
+        return f"<DomainBlocklistEntry {self.domain} {self.category} {'active' if self.active else 'removed'}>"
+
+
 class AllowlistEntry(Base):
     """An official number with its owner (95588 → 中国工商银行) and the names texts use for the owner."""
 
@@ -364,12 +398,14 @@ class PendingFlow(Base):
 
 
 class UserPreference(Base):
-    """A user's chosen language, keyed by the hashed user id."""
+    """A user's chosen language and region (``/lang``, ``/region``), keyed by the hashed user id; None where
+    they chose nothing (the bot then guesses)."""
 
     __tablename__ = "user_preferences"
 
     user_hash: Mapped[str] = mapped_column(String(HASH_LEN), primary_key=True)
-    language: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(16), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

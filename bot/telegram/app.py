@@ -3,14 +3,17 @@ and owns the services' lifetime.
 
 Handler order. Group −1 holds one handler: a private message from someone in the middle of an ``/appeal``
 is that appeal's next step (``bot.telegram.moderation.on_appeal_step``; the step is read from the database,
-so any instance can take it) and goes no further. Everything else is in group 0, where the first handler
-whose filter matches an update handles it, so the specific ones come before the catch-alls:
+so any instance can take it) and goes no further. Before it, group −2 holds a moderator's spreadsheet upload
+(answered with how to save it as CSV; anyone else's file goes on). Everything else is in group 0, where the
+first handler whose filter matches an update handles it, so the specific ones come before the catch-alls:
 
-1. Public commands — ``/start``, ``/help``, ``/privacy``, ``/lang`` (``bot.telegram.public``).
+1. Public commands — ``/start`` (with deep-link payloads), ``/help``, ``/privacy``, ``/lang``, ``/trends``
+   (``bot.telegram.public``).
 2. Moderation — commands and buttons for volunteer moderators (``bot.telegram.moderation``, registered
    here through its ``register(application)``). They come before the
    public catch-alls so a moderator's command or reply is never taken for a message to check.
-3. Group admin commands — ``/quiet`` (``bot.telegram.groups``).
+3. Group admin commands — ``/quiet`` — and the bot's own membership changes (greeting a group it joins)
+   (``bot.telegram.groups``).
 4. Verdict and language buttons — one ``CallbackQueryHandler`` for the ``v:`` and ``lang:`` data this
    module's keyboards make (``bot.telegram.buttons``); moderation buttons use their own prefix above.
 5. Inline queries (``bot.telegram.inline``).
@@ -44,6 +47,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
@@ -51,10 +55,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings
+from bot.config import MIN_SECRET_BYTES, Settings
 from bot.locales import t
-from bot.telegram import groups, inline, moderation, public
-from bot.telegram.ratelimit import CheckRateLimiter, StorageUnavailable
+from bot.telegram import groups, health, inline, moderation, public
+from bot.telegram.ratelimit import StorageUnavailable
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import SERVICES_KEY, Services
 
@@ -80,10 +84,11 @@ closed) before its body is read, so nobody can make the bot hold megabytes by po
 SETTINGS_KEY = "settings"
 READY_KEY = "on_ready"
 READY_POLL_SECONDS = 0.05
+HEALTH_PORT_KEY = "health_port"
 
 # (command, locale key of its description); ``quiet`` is offered in groups only.
-PUBLIC_COMMANDS = (("start", "cmd.start"), ("help", "cmd.help"), ("lang", "cmd.lang"), ("privacy", "cmd.privacy"),
-                   ("appeal", "cmd.appeal"))
+PUBLIC_COMMANDS = (("start", "cmd.start"), ("help", "cmd.help"), ("lang", "cmd.lang"), ("region", "cmd.region"),
+                   ("privacy", "cmd.privacy"), ("appeal", "cmd.appeal"), ("trends", "cmd.trends"))
 GROUP_COMMANDS = (*PUBLIC_COMMANDS, ("quiet", "cmd.quiet"))
 # Telegram's language_code for command lists → our language. "" is everyone else.
 COMMAND_LANGUAGES = (("", "zh-Hans"), ("zh", "zh-Hans"), ("en", "en"))
@@ -93,6 +98,8 @@ def build_application(settings: Settings) -> Application:
     """The bot, ready for ``run_polling``/``run_webhook`` (or ``initialize`` + ``process_update`` in tests)."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    if len(settings.secret.encode("utf-8")) < MIN_SECRET_BYTES:  # `fanzha run` says how to make one
+        raise ValueError(f"FANZHA_SECRET must be at least {MIN_SECRET_BYTES} bytes")
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -107,40 +114,33 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     application.bot_data[SETTINGS_KEY] = settings
+    health.register(application, health.Metrics())
     register_handlers(application)
     application.add_error_handler(on_error)
     return application
 
 
 def serve(settings: Settings, *, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-          secret_token: str | None = None, url_path: str = "", on_ready: Callable[[], None] | None = None) -> None:
+          secret_token: str | None = None, url_path: str = "", on_ready: Callable[[], None] | None = None,
+          health_port: int | None = None) -> None:
     """Run the bot until stopped: long polling, or a webhook server when ``webhook_url`` is given.
 
     ``on_ready`` is called once the bot is up: services started, updates being received. A failed start
-    raises; :func:`start_error` words the exception in one line.
+    raises; :func:`start_error` words the exception in one line. ``/healthz``, ``/readyz`` and ``/metrics``
+    (``bot.telegram.health``) are served beside the webhook, or in polling mode on ``listen:health_port``
+    when that is given.
     """
     application = build_application(settings)
     application.bot_data[READY_KEY] = on_ready
     if webhook_url:
-        _limit_webhook_requests()
+        health.configure_webhook_server(application, max_body_size=MAX_WEBHOOK_BODY_BYTES)
         application.run_webhook(listen=listen, port=port, url_path=url_path, webhook_url=webhook_url,
                                 secret_token=secret_token, allowed_updates=Update.ALL_TYPES,
                                 drop_pending_updates=False)
     else:
+        if health_port is not None:
+            application.bot_data[HEALTH_PORT_KEY] = (listen, health_port)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
-
-
-def _limit_webhook_requests() -> None:
-    """Cap the size of requests PTB's webhook server (tornado) accepts.
-
-    ``run_webhook`` builds its ``tornado.httpserver.HTTPServer`` itself and takes no size options, and
-    tornado's defaults let a body of up to 100 MB be read into memory before PTB checks the secret token.
-    ``HTTPServer`` is a tornado ``Configurable``: ``configure`` sets the options of the servers created after
-    it, in this process (the webhook server is the only one).
-    """
-    from tornado.httpserver import HTTPServer
-
-    HTTPServer.configure(None, max_body_size=MAX_WEBHOOK_BODY_BYTES, max_buffer_size=2 * MAX_WEBHOOK_BODY_BYTES)
 
 
 def register_handlers(application: Application) -> None:
@@ -150,10 +150,13 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("help", public.help_command))
     application.add_handler(CommandHandler("privacy", public.privacy_command))
     application.add_handler(CommandHandler("lang", public.lang_command))
+    application.add_handler(CommandHandler("region", public.region_command))
+    application.add_handler(CommandHandler("trends", public.trends_command, filters=filters.UpdateType.MESSAGE))
     # 2. Moderation: its commands, buttons and appeal steps.
     moderation.register(application)
     # 3. Group admin commands.
     application.add_handler(CommandHandler("quiet", groups.quiet_command, filters=filters.UpdateType.MESSAGE))
+    application.add_handler(ChatMemberHandler(groups.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # 4. Verdict and language buttons.
     application.add_handler(CallbackQueryHandler(public.on_button, pattern=r"^(v|lang):"))
     # 5. Inline mode.
@@ -169,27 +172,31 @@ def register_handlers(application: Application) -> None:
 
 
 async def start_services(application: Application) -> None:
-    """post_init: open the store, build the checker (the model loads in a thread), publish commands."""
-    from bot.check import Checker
-    from bot.moderation import Moderation
+    """post_init: the health server (polling mode, when asked: it answers /healthz while the model loads),
+    open the store, build the checker (the model loads in a thread), publish commands."""
     from bot.store import Store, keyed_hash
 
     settings: Settings = application.bot_data[SETTINGS_KEY]
+    if HEALTH_PORT_KEY in application.bot_data:
+        await health.start_health_server(application, *application.bot_data.pop(HEALTH_PORT_KEY))
     store = await asyncio.to_thread(Store.open, settings.database_url)
     try:
         # Before the model loads, so a wrong Redis address fails in a second, not after the model.
-        limiter = await asyncio.to_thread(CheckRateLimiter.from_uri, settings.checks_per_minute,
+        limiter = await asyncio.to_thread(health.MeteredRateLimiter.from_uri, settings.checks_per_minute,
                                           settings.rate_limit_storage,
                                           key=functools.partial(keyed_hash, secret=settings.secret))
-        checker = await asyncio.to_thread(Checker.from_settings, settings, store)
+        checker = await asyncio.to_thread(health.MeteredChecker.from_settings, settings, store)
     except Exception:
         await asyncio.to_thread(store.close)
         raise
+    moderation_service = health.MeteredModeration.from_settings(settings, store)
+    health.attach_metrics(application, checker, limiter, moderation_service)
     svc = Services(settings=settings, store=store, checker=checker, limiter=limiter,
-                   moderation=Moderation.from_settings(settings, store))
+                   moderation=moderation_service)
     application.bot_data[SERVICES_KEY] = svc
     svc.background.append(asyncio.create_task(_purge_expired_checks(svc)))
     await _publish_commands(application)
+    await _publish_descriptions(application)
     log.info("fanzha bot ready as @%s (model %s)", application.bot.username,
              "on" if settings.use_model else "off")
     on_ready = application.bot_data.pop(READY_KEY, None)
@@ -231,7 +238,8 @@ def start_error(exc: BaseException, settings: Settings) -> str:
 
 
 async def stop_services(application: Application) -> None:
-    """post_shutdown: stop background work, close the checker and the store."""
+    """post_shutdown: stop the health server, background work, close the checker and the store."""
+    await health.stop_health_server(application)
     svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
     if svc is None:
         return
@@ -261,8 +269,11 @@ async def _purge_expired_checks(svc: Services) -> None:
 
 
 async def _publish_commands(application: Application) -> None:
-    """setMyCommands per language, for private chats and for groups (with /quiet)."""
+    """setMyCommands per language, for private chats and for groups (with /quiet); then each admin's and
+    moderator's own menu (their private chat's list: public commands and theirs), in the background: that is
+    a few calls per moderator, and the bot answers without them."""
     bot = application.bot
+    moderation.use_menus(application, PUBLIC_COMMANDS, COMMAND_LANGUAGES)
     for code, lang in COMMAND_LANGUAGES:
         for scope, commands in ((BotCommandScopeDefault(), PUBLIC_COMMANDS),
                                 (BotCommandScopeAllGroupChats(), GROUP_COMMANDS)):
@@ -271,6 +282,30 @@ async def _publish_commands(application: Application) -> None:
                 await bot.set_my_commands(listed, scope=scope, language_code=code or None)
             except TelegramError as exc:  # the bot works without its command menu
                 log.warning("setMyCommands (%s) failed: %s", code or "default", exc)
+    svc: Services = application.bot_data[SERVICES_KEY]
+    svc.background.append(asyncio.create_task(_publish_team_menus(application)))
+
+
+async def _publish_team_menus(application: Application) -> None:
+    try:
+        count = await moderation.publish_team_menus(application)
+    except Exception:  # the database went away at start-up: the menus come with the next start or /mod add
+        log.exception("moderators' command menus not published")
+        return
+    log.info("command menus set for %d admins and moderators", count)
+
+
+async def _publish_descriptions(application: Application) -> None:
+    """setMyDescription (the empty chat's "What can this bot do?") and setMyShortDescription (profile and
+    share card) per language, so a newcomer knows what the bot is for before the first message."""
+    bot = application.bot
+    for code, lang in COMMAND_LANGUAGES:
+        for method, key in ((bot.set_my_description, "bot.description"),
+                            (bot.set_my_short_description, "bot.short_description")):
+            try:
+                await method(t(lang, key), language_code=code or None)
+            except TelegramError as exc:  # the bot works without them
+                log.warning("%s (%s) failed: %s", key, code or "default", exc)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

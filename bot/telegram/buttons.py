@@ -2,7 +2,8 @@
 
 Telegram limits callback data to 64 bytes, so a button carries an action and the short id of a stored
 check (``bot.store.Store.save_check``), never the verdict or the text: ``v:<action>:<check id>`` for the
-buttons under a verdict and ``lang:<code>`` for the language picker.
+buttons under a verdict and ``lang:<code>`` for the language picker. The share button is no callback: it
+opens inline mode in a chat the user picks with ``share:<check id>`` (:func:`share_query`) as the query.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ WRONG_WITH_TEXT = "ft"
 WRONG_NO_TEXT = "fn"
 DETAILS = "dt"             # 详情: the full evidence list
 CANCEL = "cx"              # back to the verdict's buttons
+NOTIFY = "nt"              # after a report: tell me what the moderators decide
 VERDICT_ACTIONS = frozenset({REPORT, REPORT_WITH_TEXT, REPORT_NO_TEXT, WRONG, WRONG_WITH_TEXT, WRONG_NO_TEXT,
-                             DETAILS, CANCEL})
+                             DETAILS, CANCEL, NOTIFY})
+SHARE_PREFIX = "share:"
+MAX_INLINE_QUERY_CHARS = 256
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,23 @@ def verdict_data(action: str, check_id: str) -> str:
     return _data("v", action, check_id)
 
 
+def share_query(check_id: str) -> str:
+    """The inline query the share button starts: the stored check's short id, never the verdict's words."""
+    query = SHARE_PREFIX + check_id
+    if len(query) > MAX_INLINE_QUERY_CHARS:
+        raise ValueError(f"inline query over {MAX_INLINE_QUERY_CHARS} characters: {query!r}")
+    return query
+
+
+def parse_share(query: str) -> str | None:
+    """The check id of a share query, or None for any other inline query."""
+    text = query.strip()
+    if not text.startswith(SHARE_PREFIX) or len(text) > MAX_INLINE_QUERY_CHARS:
+        return None
+    check_id = text[len(SHARE_PREFIX):]
+    return check_id if check_id and all(c.isalnum() or c in "-_" for c in check_id) else None
+
+
 def language_data(lang: str) -> str:
     return _data("lang", lang)
 
@@ -65,8 +86,9 @@ def parse_callback(data: str | None) -> Callback | None:
 
 
 def verdict_keyboard(check_id: str, lang: str, *, report: bool = True, wrong: bool = True,
-                     details: bool = True) -> InlineKeyboardMarkup:
-    """举报 / 判断有误 / 详情 under a verdict; a button is left out once it has been used."""
+                     details: bool = True, notify: bool = False) -> InlineKeyboardMarkup:
+    """举报 / 判断有误 / 详情 under a verdict, and a share button below; a button is left out once it has been
+    used. ``notify`` offers "tell me the outcome" (right after a report: the reporter's choice, default no)."""
     row = []
     if report:
         row.append(InlineKeyboardButton(t(lang, "btn.report"), callback_data=verdict_data(REPORT, check_id)))
@@ -74,7 +96,11 @@ def verdict_keyboard(check_id: str, lang: str, *, report: bool = True, wrong: bo
         row.append(InlineKeyboardButton(t(lang, "btn.wrong"), callback_data=verdict_data(WRONG, check_id)))
     if details:
         row.append(InlineKeyboardButton(t(lang, "btn.details"), callback_data=verdict_data(DETAILS, check_id)))
-    return InlineKeyboardMarkup([row] if row else [])
+    rows = [row] if row else []
+    if notify:
+        rows.append([InlineKeyboardButton(t(lang, "btn.notify"), callback_data=verdict_data(NOTIFY, check_id))])
+    rows.append([InlineKeyboardButton(t(lang, "btn.share"), switch_inline_query=share_query(check_id))])
+    return InlineKeyboardMarkup(rows)
 
 
 def consent_keyboard(kind: str, check_id: str, lang: str, *, with_text: bool = True) -> InlineKeyboardMarkup:

@@ -31,13 +31,15 @@ _NUMBER_NOISE = re.compile(r"[\s\-–—.,，。:：;；()（）\[\]【】+#*/\\
 @dataclass(frozen=True)
 class Checkable:
     """``kind`` is ``"text"``, ``"number"`` (a contact or a message that is just a number), ``"empty"``
-    or ``"unsupported"`` (then ``media`` names what it was)."""
+    or ``"unsupported"`` (then ``media`` names what it was). ``contact``: the number is a shared contact
+    card's, written by the app (``bot.phones.parse_contact_number``)."""
 
     kind: str
     text: str | None = None
     hints: CheckHints | None = None
     from_caption: bool = False
     media: str | None = None
+    contact: bool = False
 
 
 def forward_hints(message: Message) -> tuple[str | None, str | None]:
@@ -97,7 +99,7 @@ def what_to_check(message: Message, *, bot_username: str | None = None) -> Check
     """Decide what the bot checks in ``message``."""
     origin, title = forward_hints(message)
     if message.contact is not None:
-        return Checkable("number", message.contact.phone_number)
+        return Checkable("number", message.contact.phone_number, contact=True)
     caption = message.text is None and message.caption is not None
     raw = message.text if message.text is not None else message.caption
     if raw is not None:

@@ -5,6 +5,10 @@ or when the group's admins turned quiet mode off (``/quiet off``); otherwise it 
 speaks only for a ``high`` verdict. Mentioning the bot in a reply to another message checks *that*
 message. Admin rights are asked from Telegram (``getChatMember``) at the moment of the change.
 
+Added to a group, the bot says once how it works there and how admins switch quiet mode
+(:func:`on_my_chat_member`). Stickers, voice messages and other things it cannot read get no reply in a
+group, whatever the mode (``bot.telegram.public``).
+
 A group's checks come from the group's own budget per minute (:func:`spend_budget`), never from the
 poster's private limit.
 
@@ -17,7 +21,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from telegram import Bot, Message, MessageEntity, Update
+from telegram import Bot, ChatMember, Message, MessageEntity, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
@@ -29,6 +33,7 @@ MODE_ANSWER = "answer"
 MODE_HIGH_ONLY = "high_only"
 
 _ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+_PRESENT_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER})
 
 
 def _mentions_bot(message: Message, bot: Bot) -> bool:
@@ -115,3 +120,21 @@ async def quiet_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     actor: Any = f"tg-admin:{svc.user_hash(update.effective_user.id)[:16]}" if update.effective_user else "admin"
     await asyncio.to_thread(svc.store.set_group_quiet, chat.id, quiet, actor=actor)
     await send_text(context, chat.id, t(lang, "group.quiet_on" if quiet else "group.quiet_off"), reply_to=reply_to)
+
+
+def _present(member: ChatMember) -> bool:
+    """In the group (a restricted member too, while still a member)."""
+    return member.status in _PRESENT_STATUSES or (
+        member.status == ChatMemberStatus.RESTRICTED and bool(getattr(member, "is_member", False)))
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot's own membership changed: greet a group once when the bot joins it (not when it is merely
+    promoted or restricted), in the language of whoever added it."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return
+    if _present(change.old_chat_member) or not _present(change.new_chat_member):
+        return
+    lang = await language_for(services(context), change.from_user)
+    await send_text(context, change.chat.id, t(lang, "group.welcome"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Chat, Message, Update
@@ -21,11 +21,14 @@ from bot import phones
 from bot.check import MAX_TEXT_CHARS, EmptyInput, TextTooLong
 from bot.locales import has, t
 from bot.moderation import ReportStatus
-from bot.render import display_number, render_verdict
+from bot.region import AUTO, choose_regions, normalize_region
+from bot.render import category_name, display_number, render_verdict
+from bot.store.community import Trends
 from bot.telegram import buttons, groups
 from bot.telegram.extract import Checkable, what_to_check
-from bot.telegram.moderation import moderation_service, notify_new_reports
-from bot.telegram.replies import language_for, send_text
+from bot.telegram.moderation import help_section, moderation_service, notify_new_reports
+from bot.telegram.outcomes import NOTIFY_TTL, remember_reporter
+from bot.telegram.replies import NO_PREVIEW, language_for, send_text
 from bot.telegram.services import Services, services
 from bot.verdict import RiskLevel, Verdict, VerdictSummary
 
@@ -36,6 +39,11 @@ TEXT_LIMIT = min(MAX_TEXT_CHARS, MessageLimit.MAX_TEXT_LENGTH)
 STORED_CHECK_TTL = timedelta(days=2)
 """How long a verdict summary is kept for its buttons (said in /privacy)."""
 MAX_REPORTED_NUMBERS = 5
+TRENDS_WINDOW = timedelta(days=7)
+"""What ``/trends`` calls "this week": the last seven days, so Monday's figures are not near zero."""
+DEEP_LINKS = {"check": "start.check", "report": "start.report"}
+"""``t.me/<bot>?start=<payload>`` payloads and what ``/start`` says for them; any other payload gets the
+plain greeting (a link from an old campaign must not end in silence)."""
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -47,9 +55,9 @@ def _is_group(chat: Chat | None) -> bool:
 
 
 def verdict_summary(verdict: Verdict, lang: str) -> dict[str, Any]:
-    """What a stored check keeps for its buttons: the verdict's gist (``VerdictSummary``) and the reader's
-    language, never the text or the numbers."""
-    return {**VerdictSummary.of(verdict).to_json(), "lang": lang}
+    """What a stored check keeps for its buttons: the verdict's gist (``VerdictSummary``), its advice keys
+    (for a shared card) and the reader's language, never the text or the numbers."""
+    return {**VerdictSummary.of(verdict).to_json(), "advice": [str(a) for a in verdict.advice], "lang": lang}
 
 
 def _store_check(svc: Services, verdict: Verdict, lang: str, user_id: int) -> str:
@@ -62,38 +70,90 @@ def _store_check(svc: Services, verdict: Verdict, lang: str, user_id: int) -> st
 async def run_check(svc: Services, checkable: Checkable) -> Verdict:
     """The checker call for a text or a number (raises the checker's input errors)."""
     if checkable.kind == "number":
-        return await svc.checker.check_number(checkable.text or "")
+        raw = checkable.text or ""
+        return await svc.checker.check_number(phones.contact_number(raw) if checkable.contact else raw)
     return await svc.checker.check_text(checkable.text or "", checkable.hints)
 
 
+async def regions_for(svc: Services, user: Any, lang: str, verdict: Verdict) -> tuple[str, ...]:
+    """Whose hotlines the reader gets: their /region, else a guess (``bot.region.choose_regions``)."""
+    stored = await svc.stored_region(user.id) if user is not None else None
+    return choose_regions(stored, lang, app_language=getattr(user, "language_code", None),
+                          number_regions=[n.region for n in verdict.numbers])
+
+
 def render_reply(verdict: Verdict, lang: str, checkable: Checkable, *, detailed: bool = False,
-                 prefix: str | None = None) -> str:
+                 prefix: str | None = None, regions: tuple[str, ...] = ()) -> str:
     """The verdict with its group alert and photo note, fitted to Telegram's limit as a whole."""
     notes = [t(lang, "photo_note")] if checkable.from_caption else []
-    return render_verdict(verdict, lang, detailed=detailed, prefix=prefix, notes=notes)
+    return render_verdict(verdict, lang, detailed=detailed, prefix=prefix, notes=notes, regions=regions)
 
 
 # ── commands ────────────────────────────────────────────────────────────────────────────────────────
 
 async def start_command(update: Update, context: Context) -> None:
+    """``/start``, or a deep link's ``/start <payload>`` (:data:`DEEP_LINKS`)."""
     lang = await language_for(services(context), update.effective_user)
-    await send_text(context, update.effective_chat.id, t(lang, "start"))
+    payload = context.args[0].lower() if context.args else ""
+    await send_text(context, update.effective_chat.id, t(lang, DEEP_LINKS.get(payload, "start")))
 
 
 async def help_command(update: Update, context: Context) -> None:
     lang = await language_for(services(context), update.effective_user)
-    await send_text(context, update.effective_chat.id, t(lang, "help", bot_username=context.bot.username))
+    text = t(lang, "help", bot_username=context.bot.username)
+    section = await help_section(update, context, lang)  # moderators and admins only, in private
+    await send_text(context, update.effective_chat.id, text + "\n\n" + section if section else text)
 
 
 async def privacy_command(update: Update, context: Context) -> None:
     lang = await language_for(services(context), update.effective_user)
-    await send_text(context, update.effective_chat.id, t(lang, "privacy", check_days=STORED_CHECK_TTL.days))
+    text = t(lang, "privacy", check_days=STORED_CHECK_TTL.days) + "\n\n" + t(lang, "privacy.notify",
+                                                                             days=NOTIFY_TTL.days)
+    await send_text(context, update.effective_chat.id, text)
+
+
+async def trends_command(update: Update, context: Context) -> None:
+    """This week's most reported scam types and how many numbers were reported and blocked: counts only."""
+    svc = services(context)
+    lang = await language_for(svc, update.effective_user)
+    trends = await asyncio.to_thread(svc.store.trends, datetime.now(UTC) - TRENDS_WINDOW)
+    await send_text(context, update.effective_chat.id, render_trends(trends, lang))
+
+
+def render_trends(trends: Trends, lang: str) -> str:
+    lines = [t(lang, "trends.title")]
+    if trends.top_categories:
+        lines.append(t(lang, "trends.top"))
+        lines += [t(lang, "trends.item", rank=rank, category=category_name(key, lang) or key, count=count)
+                  for rank, (key, count) in enumerate(trends.top_categories, 1)]
+    elif not trends.numbers_reported:
+        lines.append(t(lang, "trends.none"))
+    lines.append(t(lang, "trends.numbers", reported=trends.numbers_reported, blocked=trends.numbers_blocked))
+    lines.append(t(lang, "trends.footer"))
+    return "\n".join(lines)
 
 
 async def lang_command(update: Update, context: Context) -> None:
     lang = await language_for(services(context), update.effective_user)
     await send_text(context, update.effective_chat.id, t(lang, "lang.prompt"),
                     reply_markup=buttons.language_keyboard())
+
+
+async def region_command(update: Update, context: Context) -> None:
+    """``/region mainland|hk|tw|mo|auto`` keeps where the user lives (for the hotlines); bare, it says how."""
+    svc = services(context)
+    user = update.effective_user
+    lang = await language_for(svc, user)
+    chosen = normalize_region(context.args[0]) if context.args else None
+    if user is None or chosen is None:
+        stored = await svc.stored_region(user.id) if user is not None else None
+        current = t(lang, f"region.name.{stored}") if stored else t(lang, "region.auto")
+        await send_text(context, update.effective_chat.id, t(lang, "region.prompt", current=current))
+        return
+    await svc.set_region(user.id, None if chosen == AUTO else chosen)
+    reply = t(lang, "region.set_auto") if chosen == AUTO else t(
+        lang, "region.set", region=t(lang, f"region.name.{chosen}"))
+    await send_text(context, update.effective_chat.id, reply)
 
 
 # ── checks ──────────────────────────────────────────────────────────────────────────────────────────
@@ -119,6 +179,8 @@ async def on_message(update: Update, context: Context) -> None:
             await send_text(context, message.chat_id, text, reply_to=message.message_id)
 
     if checkable.kind == "unsupported":
+        if _is_group(update.effective_chat) and target is message:
+            return  # a sticker or a voice message in a group: nothing to check, and nobody asked
         kind_key = f"kind.{checkable.media}" if has(lang, f"kind.{checkable.media}") else "kind.other"
         await say(t(lang, "input.unsupported", kind=t(lang, kind_key)))
         return
@@ -127,6 +189,8 @@ async def on_message(update: Update, context: Context) -> None:
         return
     if checkable.kind == "text" and len(checkable.text or "") > TEXT_LIMIT:
         await say(t(lang, "input.too_long", length=len(checkable.text or ""), limit=TEXT_LIMIT))
+        return
+    if _is_group(update.effective_chat) and await _point_to_earlier_answer(context, svc, message, target, lang):
         return
     if _is_group(update.effective_chat):  # a group spends its own budget, never the poster's quota
         allowed, notice = await groups.spend_budget(svc, message.chat_id, lang)
@@ -153,9 +217,33 @@ async def on_message(update: Update, context: Context) -> None:
         await asyncio.to_thread(svc.store.record_check, str(verdict.risk_level), verdict.category_key)
         return
     check_id = await asyncio.to_thread(_store_check, svc, verdict, lang, user.id)
-    body = render_reply(verdict, lang, checkable, prefix=t(lang, "group.alert") if only_high else None)
-    await send_text(context, message.chat_id, body, reply_to=target.message_id,
-                    reply_markup=buttons.verdict_keyboard(check_id, lang))
+    body = render_reply(verdict, lang, checkable, prefix=t(lang, "group.alert") if only_high else None,
+                        regions=await regions_for(svc, user, lang, verdict))
+    sent = await send_text(context, message.chat_id, body, reply_to=target.message_id,
+                           reply_markup=buttons.verdict_keyboard(check_id, lang))
+    if _is_group(update.effective_chat):
+        await asyncio.to_thread(svc.store.put_flow, _answered_key(message.chat_id, target.message_id),
+                                svc.user_hash(message.chat_id), {"reply": sent.message_id}, ttl=STORED_CHECK_TTL)
+
+
+def _answered_key(chat_id: int, message_id: int) -> str:
+    return f"answered:{chat_id}:{message_id}"
+
+
+async def _point_to_earlier_answer(context: Context, svc: Services, message: Message, target: Message,
+                                   lang: str) -> bool:
+    """A group message the bot already gave a verdict on (its alert, then someone asks "@bot is this true?"
+    in reply) gets no second verdict: the one who asked is pointed to the first. True when so answered.
+
+    Kept in ``pending_flows`` (as long as the verdict's buttons), so any instance knows."""
+    if target is message:
+        return False
+    earlier = await asyncio.to_thread(svc.store.get_flow, _answered_key(message.chat_id, target.message_id))
+    if earlier is None:
+        return False
+    await send_text(context, message.chat_id, t(lang, "group.already_answered"),
+                    reply_to=int(earlier.data.get("reply") or message.message_id))
+    return True
 
 
 # ── buttons ─────────────────────────────────────────────────────────────────────────────────────────
@@ -190,6 +278,8 @@ async def on_button(update: Update, context: Context) -> None:
         own = _is_author(_original(query), query.from_user.id)
         await query.answer(t(lang, f"consent.{kind}" if own else f"consent.{kind}_others"), show_alert=True)
         await _edit_markup(query, buttons.consent_keyboard(kind, check_id, lang, with_text=own))
+    elif action == buttons.NOTIFY:
+        await _ask_for_outcome(query, svc, lang, check_id)
     elif action == buttons.CANCEL:
         await query.answer(t(lang, "cancelled"))
         await _edit_markup(query, buttons.verdict_keyboard(check_id, lang))
@@ -269,6 +359,18 @@ async def _submit_report(query: Any, context: Context, svc: Services, summary: d
     else:
         done = t(lang, "report.done_with_text" if with_text else "report.done")
     await query.answer(done, show_alert=True)
+    # Only a report with something to review is ever decided: only then is there an outcome to tell.
+    await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, report=False, notify=bool(text or numbers)))
+
+
+async def _ask_for_outcome(query: Any, svc: Services, lang: str, check_id: str) -> None:
+    """The reporter asked to be told the decision: keep their chat id until then (``bot.telegram.outcomes``)."""
+    reporter = svc.user_hash(query.from_user.id)
+    if not await asyncio.to_thread(svc.store.has_reported_check, reporter, check_id):
+        await query.answer(t(lang, "callback.unknown"))
+        return
+    await remember_reporter(svc, query.from_user.id, check_id, lang)
+    await query.answer(t(lang, "notify.on"), show_alert=True)
     await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, report=False))
 
 
@@ -304,7 +406,9 @@ async def _show_details(query: Any, context: Context, svc: Services, lang: str, 
     except (TextTooLong, EmptyInput, phones.InvalidNumber):
         return
     try:
-        await query.edit_message_text(render_reply(verdict, lang, checkable, detailed=True),
+        regions = await regions_for(svc, query.from_user, lang, verdict)
+        await query.edit_message_text(render_reply(verdict, lang, checkable, detailed=True, regions=regions),
+                                      link_preview_options=NO_PREVIEW,
                                       reply_markup=buttons.verdict_keyboard(check_id, lang, details=False))
     except BadRequest as exc:
         log.info("details not shown: %s", exc.message)

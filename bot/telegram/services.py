@@ -41,6 +41,9 @@ class Services:
     # Least recently used entries go first when full; entries expire (LANGUAGE_CACHE_SECONDS).
     languages: TTLCache[str, str | None] = field(
         default_factory=lambda: TTLCache(LANGUAGE_CACHE_SIZE, LANGUAGE_CACHE_SECONDS))
+    # Stored /region choices likewise (None: no choice, the region is guessed).
+    regions: TTLCache[str, str | None] = field(
+        default_factory=lambda: TTLCache(LANGUAGE_CACHE_SIZE, LANGUAGE_CACHE_SECONDS))
 
     def user_hash(self, user_id: int) -> str:
         """The keyed hash that stands for a Telegram user in the database (never the id itself)."""
@@ -59,6 +62,20 @@ class Services:
         key = self.user_hash(user_id)
         await asyncio.to_thread(self.store.set_language, key, language)
         self.languages[key] = language
+
+    async def stored_region(self, user_id: int) -> str | None:
+        """The user's /region choice, cached like the language."""
+        key = self.user_hash(user_id)
+        try:
+            return self.regions[key]
+        except KeyError:
+            region = self.regions[key] = await asyncio.to_thread(self.store.get_region, key)
+            return region
+
+    async def set_region(self, user_id: int, region: str | None) -> None:
+        key = self.user_hash(user_id)
+        await asyncio.to_thread(self.store.set_region, key, region)
+        self.regions[key] = region
 
     def text_fingerprint(self, text: str) -> str:
         """Keyed hash of the normalised text: groups reports of one message without keeping it."""

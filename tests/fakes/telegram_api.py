@@ -9,7 +9,9 @@ What it does:
 
 * Methods: ``getMe``, ``getUpdates`` (long poll with ``timeout``; drops updates below ``offset``),
   ``sendMessage``, ``editMessageText``, ``editMessageReplyMarkup``, ``answerCallbackQuery``,
-  ``answerInlineQuery``, ``setMyCommands``, ``deleteWebhook``, ``setWebhook``, ``getWebhookInfo``,
+  ``answerInlineQuery``, ``setMyCommands``, ``deleteMyCommands`` (:meth:`menu` says what a chat sees),
+  ``setMyDescription`` (≤ 512 characters),
+  ``setMyShortDescription`` (≤ 120), ``deleteWebhook``, ``setWebhook``, ``getWebhookInfo``,
   ``getChatMember``, ``sendDocument`` (multipart), ``getFile`` + the download at
   ``/file/bot<token>/<path>``. Other methods answer 404 like Telegram does.
 * Bodies as PTB sends them: form-encoded (nested values JSON-encoded), multipart with files, or JSON.
@@ -17,7 +19,7 @@ What it does:
   5xx, or a timeout (the server sleeps, then answers 504).
 * Builders for updates a user can produce (text, forwards of all four ``forward_origin`` kinds, contact,
   photo with caption, sticker, voice, document, callback query, inline query, group messages with
-  mentions), with entity offsets in UTF-16 code units as Telegram counts them.
+  mentions, the bot added to a group), with entity offsets in UTF-16 code units as Telegram counts them.
 * :meth:`post_webhook` drives a bot in webhook mode: POSTs an update with ``Content-Type:
   application/json`` and the ``X-Telegram-Bot-Api-Secret-Token`` header.
 """
@@ -271,6 +273,28 @@ class FakeTelegram:
         """:meth:`wait_for` for tests whose event loop runs the bot (waits in a thread)."""
         return await asyncio.to_thread(self.wait_for, method, **kwargs)
 
+    def menu(self, chat_id: int, language_code: str | None = None) -> list[str]:
+        """The commands a user with app language ``language_code`` sees in their private chat ``chat_id``,
+        resolved from the ``setMyCommands``/``deleteMyCommands`` calls so far as Telegram resolves them: the
+        chat's own list, then all private chats', then the default, each in the user's language first."""
+        lists: dict[tuple[str, int | None, str], list[str]] = {}
+        with self._lock:
+            calls = [c for c in self.calls if c.method in ("setMyCommands", "deleteMyCommands")
+                     and c.status == 200 and c.fault is None]
+        for call in calls:
+            scope = call.params.get("scope") or {"type": "default"}
+            key = (scope["type"], scope.get("chat_id"), call.params.get("language_code") or "")
+            names = [c["command"] for c in call.params.get("commands") or []]
+            if names:
+                lists[key] = names
+            else:
+                lists.pop(key, None)
+        for kind, scope_chat in (("chat", chat_id), ("all_private_chats", None), ("default", None)):
+            for code in (language_code or "", ""):
+                if (kind, scope_chat, code) in lists:
+                    return lists[(kind, scope_chat, code)]
+        return []
+
     def sent_message(self, chat_id: int, message_id: int) -> dict[str, Any]:
         """A message the bot sent (as Telegram stores it, with later edits)."""
         with self._lock:
@@ -370,6 +394,27 @@ class FakeTelegram:
     def inline(self, sender: dict[str, Any], query: str) -> dict[str, Any]:
         return self.enqueue({"inline_query": {"id": str(next(self._ids)), "from": sender, "query": query,
                                               "offset": "", "chat_type": "sender"}})
+
+    def bot_added(self, chat: dict[str, Any], by: dict[str, Any], *, old: str = "left",
+                  new: str = "member") -> dict[str, Any]:
+        """The body of a ``my_chat_member`` update (``bot.send`` it, or ``enqueue`` it for polling): ``by``
+        changed the bot's status in ``chat`` from ``old`` to ``new``."""
+        me = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
+
+        def member(status: str) -> dict[str, Any]:
+            out: dict[str, Any] = {"status": status, "user": me}
+            if status == "administrator":
+                out.update({"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                            "can_delete_messages": True, "can_manage_video_chats": True,
+                            "can_restrict_members": False, "can_promote_members": False, "can_change_info": False,
+                            "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                            "can_delete_stories": False})
+            elif status == "kicked":
+                out["until_date"] = 0
+            return out
+
+        return {"my_chat_member": {"chat": chat, "from": by, "date": int(time.time()),
+                                   "old_chat_member": member(old), "new_chat_member": member(new)}}
 
     def mention_text(self, text_after: str) -> tuple[str, list[dict[str, Any]]]:
         """``@bot text`` with its mention entity."""
@@ -603,6 +648,20 @@ class FakeTelegram:
             raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
+    def _m_deleteMyCommands(self, params: dict[str, Any], _files: dict[str, bytes]) -> bool:
+        _check_command_scope(params)
+        return True
+
+    def _m_setMyDescription(self, params: dict[str, Any], _files: dict[str, bytes]) -> bool:
+        if len(str(params.get("description") or "")) > 512:
+            raise _ApiError(400, "Bad Request: BOT_DESCRIPTION_INVALID")
+        return True
+
+    def _m_setMyShortDescription(self, params: dict[str, Any], _files: dict[str, bytes]) -> bool:
+        if len(str(params.get("short_description") or "")) > 120:
+            raise _ApiError(400, "Bad Request: BOT_ABOUT_INVALID")
+        return True
+
     def _m_deleteWebhook(self, _params: dict[str, Any], _files: dict[str, bytes]) -> bool:
         self.webhook = None
         return True
@@ -660,6 +719,25 @@ class _ApiError(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+_COMMAND_SCOPES = {"default": (), "all_private_chats": (), "all_group_chats": (),
+                   "all_chat_administrators": (), "chat": ("chat_id",), "chat_administrators": ("chat_id",),
+                   "chat_member": ("chat_id", "user_id")}
+
+
+def _check_command_scope(params: dict[str, Any]) -> None:
+    """What Telegram refuses in a command list's ``scope`` and ``language_code``."""
+    scope = params.get("scope")
+    if scope is not None:
+        if not isinstance(scope, dict) or scope.get("type") not in _COMMAND_SCOPES:
+            raise _ApiError(400, "Bad Request: unsupported scope type")
+        if any(not isinstance(scope.get(field), int) for field in _COMMAND_SCOPES[scope["type"]]):
+            raise _ApiError(400, "Bad Request: chat not found")
+    code = params.get("language_code")
+    if code not in (None, "") and not (isinstance(code, str) and len(code) == 2 and code.isalpha()
+                                       and code.islower()):
+        raise _ApiError(400, "Bad Request: invalid language code specified")
 
 
 def _matches(call: Call, match: dict[str, Any]) -> bool:
