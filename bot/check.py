@@ -25,7 +25,7 @@ import functools
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -36,6 +36,7 @@ from bot import phones
 from bot.chinese import is_mostly_chinese
 from bot.impersonation import OfficialNumber, find_impersonations
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
+from bot.quotes import readable_quote, whole_words
 from bot.rules import RuleHit, find_card_trafficking, find_phrases, is_warning_text
 from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, SkipReason, Span, Stage, Verdict
@@ -72,6 +73,8 @@ class Lists(Protocol):
 
     def official_numbers(self) -> Sequence[OfficialNumber]: ...
 
+    def domain_hit(self, host: str) -> dict[str, Any] | None: ...
+
 
 class StoreLists:
     """``Lists`` over ``bot.store.Store``: blocklist hits as plain facts, the allowlist as ``OfficialNumber``s."""
@@ -94,6 +97,14 @@ class StoreLists:
             "reporters": entry.reporter_count,
             "expires_at": entry.expires_at.date().isoformat() if entry.expires_at else None,
         }
+
+    def domain_hit(self, host: str) -> dict[str, Any] | None:
+        """The domain blocklist's entry for a link's host or a parent of it, as plain facts."""
+        hit = self.store.lookup_domain(host)
+        if hit is None:
+            return None
+        return {"listed_domain": hit.domain, "category_key": hit.category, "evidence": hit.evidence,
+                "source": hit.source, "added_at": hit.created_at.date().isoformat()}
 
     def official_numbers(self) -> list[OfficialNumber]:
         return [OfficialNumber(number=e.number_key, owner=e.owner, aliases=tuple(e.aliases),
@@ -148,21 +159,27 @@ _CATEGORY_BY_KIND = {"bank": "fake_customer_service", "payment": "fake_customer_
                      "operator": "fake_customer_service", "platform": "fake_customer_service",
                      "courier": "fake_customer_service", "government": "impersonate_police"}
 
+# What to do, by scam type: the first line is the one that fits this scam (what the scammer will ask for next
+# and why it is a lie); money and codes follow where that is how the scam takes them.
 _ADVICE_BY_CATEGORY: dict[str, tuple[Advice, ...]] = {
     "impersonate_police": (Advice.POLICE_NO_TRANSFER, Advice.NO_TRANSFER, Advice.NO_SCREEN_SHARE),
     "loan_credit": (Advice.LOAN_NO_FEES, Advice.NO_TRANSFER),
     "fake_customer_service": (Advice.CALL_OFFICIAL, Advice.NO_SCREEN_SHARE, Advice.NO_CODES, Advice.NO_TRANSFER),
     "impersonate_acquaintance": (Advice.VERIFY_IN_PERSON, Advice.NO_TRANSFER),
     "task_rebate": (Advice.TASK_SCAM, Advice.NO_TRANSFER),
-    "fake_investment": (Advice.NO_TRANSFER, Advice.NO_SCREEN_SHARE),
-    "romance": (Advice.NO_TRANSFER, Advice.VERIFY_IN_PERSON),
-    "game_trading": (Advice.NO_TRANSFER, Advice.NO_LINKS),
+    "fake_investment": (Advice.INVESTMENT_NO_GUARANTEE, Advice.NO_TRANSFER, Advice.NO_SCREEN_SHARE),
+    "romance": (Advice.ROMANCE_NO_MONEY, Advice.NO_TRANSFER),
+    "game_trading": (Advice.GAME_OFFICIAL_PLATFORM, Advice.NO_TRANSFER, Advice.NO_LINKS),
     "phishing": (Advice.NO_LINKS, Advice.NO_CODES, Advice.CALL_OFFICIAL),
-    "fake_credit_repair": (Advice.CALL_OFFICIAL, Advice.NO_TRANSFER),
+    "fake_credit_repair": (Advice.CREDIT_RECORD, Advice.NO_TRANSFER),
     "card_trafficking": (Advice.CARD_CRIME,),
-    "illegal_service": (Advice.NO_TRANSFER, Advice.NO_LINKS),
+    "illegal_service": (Advice.ILLEGAL_SERVICE, Advice.NO_TRANSFER, Advice.NO_LINKS),
+    "prize": (Advice.PRIZE_NO_FEE, Advice.NO_TRANSFER),
     "other": (Advice.NO_TRANSFER, Advice.NO_CODES),
 }
+# Tactics that name the scam better than its category: a prize notice is filed under the category its rule or
+# the model gives (钓鱼链接, or 刷单返利 from the model), but what the reader needs is "a real prize costs no fee".
+_ADVICE_TYPE_BY_RULE: dict[str, str] = {"prize_claim": "prize", "en_prize_fee": "prize"}
 
 
 MODEL_CACHE_SIZE = 4096
@@ -392,9 +409,12 @@ class Checker:
         started = time.perf_counter()
         urls: list[FoundUrl] = []
         findings: list[DomainFinding] = []
+        domain_hits: dict[str, dict[str, Any]] = {}
         if due(Stage.LINKS):
             urls = self._find_urls(text, normalized, origin, hints)
             findings = [f for f in (assess_url(u) for u in urls) if f is not None]
+            if lists_done:
+                domain_hits = {u.url: hit for u in urls if (hit := self.lists.domain_hit(u.host)) is not None}
         warning = False
         phrases: list[RuleHit] = []
         cards: list[RuleHit] = []
@@ -411,7 +431,7 @@ class Checker:
         self.last_times = times
         return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
                          model_reads=is_mostly_chinese(normalized), warning_text=warning, budget=budget,
-                         skipped=skipped)
+                         skipped=skipped, domain_hits=domain_hits)
 
     @staticmethod
     def _find_numbers(text: str, normalized: str, origin: list[int], hints: CheckHints) -> list[phones.PhoneFact]:
@@ -439,10 +459,12 @@ class Checker:
     def _find_urls(text: str, normalized: str, origin: list[int], hints: CheckHints) -> list[FoundUrl]:
         urls = find_urls(text)
         known = {u.url for u in urls}
-        if normalized != text:  # likewise a link
+        if normalized != text:  # likewise a link (one already found where it was written is not added again)
             for url in find_urls(normalized):
                 if url.url not in known:
                     start, end = original_span(origin, url.start, url.end, len(text))
+                    if any(u.start < end and start < u.end for u in urls):
+                        continue
                     known.add(url.url)
                     urls.append(dataclasses.replace(url, start=start, end=end))
         for raw in hints.url_entities:
@@ -454,13 +476,16 @@ class Checker:
         probability, model_category = prediction if prediction else (None, None)
         strong = [h for h in p.phrases if h.strong]
         signals = Signals(
-            blocklist_hits=sum(1 for r in p.numbers if r.blocklisted),
+            # A link to a listed domain is a hard fact, as a listed number is.
+            blocklist_hits=sum(1 for r in p.numbers if r.blocklisted) + len(p.domain_hits),
             impersonations=len(p.impersonations),
             lookalike_links=sum(1 for f in p.findings if f.reason == "lookalike"),
             card_trafficking_hits=len(p.cards),
             strong_phrase_rules={h.rule.id for h in strong},
             fraud_probability=probability,
             risky_numbers=sum(1 for r in p.numbers if any(s["signal"] in RISKY_NUMBER_SIGNALS for s in r.signals)),
+            spoofed_officials=sum(1 for r in p.numbers if r.e164 in self._official_by_number()
+                                  and any(s["signal"] == "spoof_format" for s in r.signals)),
             risky_links=sum(1 for f in p.findings if f.reason in RISKY_LINK_REASONS),
             official_contacts_only=bool(p.numbers) and all(r.allowlisted for r in p.numbers) and not p.urls,
             unofficial_contacts=sum(1 for r in p.numbers if not r.allowlisted) + len(p.urls),
@@ -476,23 +501,32 @@ class Checker:
         evidence += self._number_evidence(p.numbers)
         evidence += p.impersonations
         for hit in p.cards:
-            evidence.append(Evidence(EvidenceKind.CARD_TRAFFICKING, {"rule": hit.rule.id, "phrase": hit.text},
-                                     Span(hit.start, hit.end, hit.text)))
+            span = _whole_words(p.text, hit)
+            quote = readable_quote(p.text, hit.start, hit.end)
+            evidence.append(Evidence(EvidenceKind.CARD_TRAFFICKING, {"rule": hit.rule.id, "phrase": span.text,
+                                                                     "quote": quote}, span))
         for hit in p.phrases:
-            evidence.append(Evidence(EvidenceKind.PHRASE, {"rule": hit.rule.id, "phrase": hit.text,
+            span = _whole_words(p.text, hit)
+            evidence.append(Evidence(EvidenceKind.PHRASE, {"rule": hit.rule.id, "phrase": span.text,
+                                                           "quote": readable_quote(p.text, hit.start, hit.end),
                                                            "category_key": hit.rule.category,
-                                                           "strength": hit.rule.strength},
-                                     Span(hit.start, hit.end, hit.text)))
+                                                           "strength": hit.rule.strength}, span))
         flagged = {f.url.url: f for f in p.findings}
         for url in p.urls:
             finding = flagged.get(url.url)
             span = Span(url.start, url.end, p.text[url.start:url.end]) if p.text[url.start:url.end] == url.url else None
-            if finding is not None:
-                evidence.append(Evidence(EvidenceKind.RISKY_LINK, {"url": url.url, "domain": url.domain,
-                                                                         "reason": finding.reason,
-                                                                         "brand": finding.brand}, span))
+            where = {"url": url.url, "domain": url.domain, "host": url.host}
+            listed = p.domain_hits.get(url.url)
+            if listed is not None:
+                evidence.append(Evidence(EvidenceKind.RISKY_LINK, {**where, "reason": "blocklisted", **listed,
+                                                                   "brand": finding.brand if finding else None},
+                                         span))
+            elif finding is not None:
+                evidence.append(Evidence(EvidenceKind.RISKY_LINK, {**where, "reason": finding.reason,
+                                                                   "brand": finding.brand,
+                                                                   "official": finding.official}, span))
             else:
-                evidence.append(Evidence(EvidenceKind.URL, {"url": url.url, "domain": url.domain}, span))
+                evidence.append(Evidence(EvidenceKind.URL, where, span))
         if probability is not None:
             evidence.append(Evidence(EvidenceKind.MODEL, {"fraud_probability": round(probability, 4),
                                                           "category_key": model_category}))
@@ -505,7 +539,8 @@ class Checker:
             fraud_probability=probability,
             numbers=p.numbers,
             evidence=evidence,
-            advice=_advice(level, category, has_numbers=bool(p.numbers), has_links=bool(p.urls)),
+            advice=_advice(level, category, has_numbers=bool(p.numbers), has_links=bool(p.urls),
+                           tactics={h.rule.id for h in p.phrases}),
             input_kind="text",
             skipped_stages=dict(sorted(p.skipped.items(), key=lambda item: list(Stage).index(item[0]))),
         )
@@ -515,9 +550,14 @@ class Checker:
         blocked = allowed = None
         if fact.e164 and lookup:
             blocked = self.lists.blocklist_hit(fact.e164)
-            official = self._official_by_number().get(fact.e164)
+            # "+86 95588" is not how an official number is shown: it is how a spoofed caller id is.
+            spoofed = "spoof_format" in fact.signal_keys
+            official = None if spoofed else self._official_by_number().get(fact.e164)
+            regional = phones.regional_official(fact)
             if official is not None:
                 allowed = {"owner": official.owner, "aliases": list(official.aliases), "kind": official.kind}
+            elif regional is not None:
+                allowed = {"owner": regional.owner, "aliases": [], "kind": "government"}
         signals = [{"signal": s.key, "reason": s.reason} for s in fact.signals]
         if allowed is not None:  # an official number is not an "unofficial service code"
             signals = [s for s in signals if s["signal"] != "unofficial_service_code"]
@@ -572,6 +612,13 @@ class _Prepared:
     warning_text: bool = False  # the text presents itself as a warning, news or a retold scam (bot.rules)
     budget: _Budget = dataclasses.field(default_factory=lambda: _Budget(None))
     skipped: dict[Stage, SkipReason] = dataclasses.field(default_factory=dict)
+    domain_hits: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # url → domain blocklist entry
+
+
+def _whole_words(text: str, hit: RuleHit) -> Span:
+    """A rule's match as evidence: widened so that it cuts no Latin word or link in half (``bot.quotes``)."""
+    start, end = whole_words(text, hit.start, hit.end)
+    return Span(start, end, text[start:end])
 
 
 def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability: float | None,
@@ -584,6 +631,8 @@ def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability
         return "card_trafficking", 0.9
     if p.impersonations:
         return _CATEGORY_BY_KIND.get(p.impersonations[0].detail["kind"], "other"), 0.9
+    for hit in p.domain_hits.values():
+        return hit["category_key"], 0.95
     if any(f.reason == "lookalike" for f in p.findings):
         return "phishing", 0.85
     if level == RiskLevel.LOW:
@@ -599,17 +648,22 @@ def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability
     return model_category or "other", probability or 0.6
 
 
-def _advice(level: RiskLevel, category: str | None, *, has_numbers: bool, has_links: bool = False) -> list[Advice]:
+def _advice(level: RiskLevel, category: str | None, *, has_numbers: bool, has_links: bool = False,
+            tactics: Collection[str] = ()) -> list[Advice]:
+    """What to do: under a raised level, the advice for the scam's type first (a tactic that names the type,
+    such as a prize claim, wins over the category), then links and codes, then the hotlines."""
     if level == RiskLevel.LOW:
         advice = [Advice.CANNOT_PROVE_SAFE]
         if has_links:
             advice.append(Advice.NO_LINKS)
         advice += [Advice.NO_CODES, Advice.CALL_96110]
         return advice
-    advice = list(_ADVICE_BY_CATEGORY.get(category or "other", _ADVICE_BY_CATEGORY["other"]))
+    scam_type = next((_ADVICE_TYPE_BY_RULE[t] for t in sorted(tactics) if t in _ADVICE_TYPE_BY_RULE), None)
+    scam_type = scam_type or category or "other"
+    advice = list(_ADVICE_BY_CATEGORY.get(scam_type, _ADVICE_BY_CATEGORY["other"]))
     if has_links and Advice.NO_LINKS not in advice:
         advice.append(Advice.NO_LINKS)
-    if Advice.NO_CODES not in advice and category != "card_trafficking":
+    if Advice.NO_CODES not in advice and scam_type != "card_trafficking":
         advice.append(Advice.NO_CODES)
     advice += [Advice.CALL_96110, Advice.CALL_110, Advice.REPORT_APP]
     return advice

@@ -4,6 +4,12 @@ The checker returns plain data (``bot.verdict``); this module orders it for peop
 colour marker, then why, then what to do — and takes every sentence from ``bot.locales``. Output is plain
 text (no parse mode), so nothing from a user's message can break the markup.
 
+The short card is read on a phone, often by someone who does not know what a probability is: the level, ONE
+plain sentence why (the strongest reason; under 🟢 what was checked and found nothing, with the caveat that
+this proves nothing), the numbers, what to do. Every reason with its place in the text is one tap away
+("📋 详情", ``detailed=True``). Reasons are worded per level, so none contradicts the level it explains: no
+"诈骗可能性 3%" under 🔴 from the rules, no "scam phrase" alarm under 🟢.
+
 Dynamic Chinese values that come from the data (an owner's name, a moderator's note, a number signal's
 reason) are converted to Traditional script for zh-Hant readers with OpenCC.
 """
@@ -17,12 +23,14 @@ from typing import Any
 
 from bot.language import converters, normalize_language
 from bot.locales import has, t
+from bot.region import hotline_line
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, SkipReason, Span, Verdict
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 """Telegram's limit on a message, in UTF-16 code units. The core cannot import PTB (``telegram.constants.
 MessageLimit.MAX_TEXT_LENGTH``, which the adapter uses and ``tests/test_render.py`` checks equal)."""
-SHORT_CARD_EVIDENCE = 3
+WHY_PHRASES = 2
+"""At most this many quoted phrases in the short card's one sentence why."""
 TITLE_MAX_CHARS = 40
 """A forwarded chat's title or sender's name is shown at most this long: enough to recognise it, too short
 to carry a message of its own."""
@@ -58,6 +66,19 @@ def localize_data(value: str, lang: str) -> str:
 def advice_text(advice: Advice, lang: str) -> str:
     """One piece of advice in ``lang``."""
     return t(lang, f"advice.{Advice(advice).value}")
+
+
+def advice_lines(advice: Iterable[Advice], lang: str, regions: Sequence[str] = ()) -> list[str]:
+    """The advice in ``lang``, with the hotlines of the reader's ``regions`` (``bot.region``) in place of
+    the mainland's when regions are given; a hotline the regions lack is left out."""
+    lines: list[str] = []
+    for item in advice:
+        line = hotline_line(item, regions, lang) if regions else None
+        if line is None:
+            line = advice_text(item, lang)
+        if line:
+            lines.append(line)
+    return lines
 
 
 def category_name(category_key: str | None, lang: str) -> str | None:
@@ -136,6 +157,34 @@ def _blocklist_facts(detail: dict[str, Any], lang: str) -> str:
     return t(lang, "list.sep").join(facts)
 
 
+def _link_site(detail: dict[str, Any], lang: str) -> str:
+    """A link's whole host, never cut ("etc-gov.cn.xyz"), and, when the host is not simply its registrable
+    domain, who really owns it ("cn.xyz"): the part a scammer dresses up is the front, the owner is the end."""
+    host = str(_first(detail, "host") or "").removeprefix("www.")
+    domain = str(_first(detail, "domain", "url") or "")
+    if not host or host == domain:
+        return domain or host
+    return host + t(lang, "ev.link.owner", domain=domain)
+
+
+def _domain_list_facts(detail: dict[str, Any], lang: str) -> str:
+    """Category, source and date of a domain blocklist entry: where the knowledge comes from."""
+    facts: list[str] = []
+    category = category_name(_first(detail, "category_key", "category"), lang)
+    if category:
+        facts.append(category)
+    source = str(detail.get("source") or "")
+    if source == "moderator":
+        facts.append(t(lang, "ev.blocklist.moderator"))
+    elif source:
+        shown = t(lang, "ev.link.source.import") if source == "import" else localize_data(source, lang)
+        facts.append(t(lang, "ev.link.source", source=shown))
+    since = _date(detail.get("added_at"))
+    if since:
+        facts.append(t(lang, "ev.blocklist.since", date=since))
+    return t(lang, "list.sep").join(facts)
+
+
 def _span_suffix(evidence: Evidence, lang: str) -> str:
     span = evidence.span
     if span is None:
@@ -143,10 +192,28 @@ def _span_suffix(evidence: Evidence, lang: str) -> str:
     return t(lang, "span.at", start=span.start + 1, end=span.end)
 
 
-def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> str:
-    """One evidence item as a sentence."""
+def _wrap_quotes(lang: str) -> dict[int, str]:
+    return _EN_QUOTES if lang == "en" else _ZH_QUOTES
+
+
+def quoted_phrase(evidence: Evidence, lang: str, *, readable: bool = False) -> str:
+    """The words of the user's text an item quotes, on one line. ``readable``: the short card's quote (its
+    whole clause when that is short, ``bot.quotes``); else the evidence itself, whole words, as its offsets
+    say. Our own quotation marks inside it become the inner kind, so the quote cannot close early."""
+    d = evidence.detail
+    text = (str(d.get("quote") or "") if readable else "") or (
+        evidence.span.text if evidence.span else str(_first(d, "phrase", "rule") or ""))
+    return " ".join(text.split()).translate(_wrap_quotes(lang))
+
+
+def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False,
+                  level: RiskLevel | None = None) -> str:
+    """One evidence item as a sentence, worded for the verdict's ``level`` when it is given: under 🟢 a
+    phrase is "also common in scams", not a scam phrase; under a raised level a text check that found little
+    says so without a low percentage that would read as "probably not a scam"."""
     d = evidence.detail
     kind = EvidenceKind(evidence.kind)
+    raised = level is not None and level != RiskLevel.LOW
     if kind is EvidenceKind.BLOCKLIST:
         number = display_number(_first(d, "e164", "number", "number_key"))
         text = t(lang, "ev.blocklist", number=number, facts=_blocklist_facts(d, lang))
@@ -177,26 +244,34 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
         probability = d.get("fraud_probability")
         percent = _percent(probability)
         category = category_name(d.get("category_key"), lang)
-        if percent < 50:
+        if percent < 50 and raised:
+            text = t(lang, "ev.model.low.raised")
+        elif percent < 50:
             text = t(lang, "ev.model.low", percent=percent)
         elif category:
             text = t(lang, "ev.model.category", category=category, percent=percent)
         else:
             text = t(lang, "ev.model", percent=percent)
     elif kind is EvidenceKind.PHRASE:
-        phrase = evidence.span.text if evidence.span else str(d.get("phrase", ""))
-        text = t(lang, "ev.phrase", phrase=phrase)
+        key = "ev.phrase.low" if level == RiskLevel.LOW else "ev.phrase"
+        text = t(lang, key, phrase=quoted_phrase(evidence, lang))
     elif kind is EvidenceKind.CARD_TRAFFICKING:
-        phrase = evidence.span.text if evidence.span else str(_first(d, "phrase", "rule") or "")
-        text = t(lang, "ev.card_trafficking", phrase=phrase)
+        text = t(lang, "ev.card_trafficking", phrase=quoted_phrase(evidence, lang))
     elif kind is EvidenceKind.URL:
-        text = t(lang, "ev.url", domain=_first(d, "domain", "url") or "")
+        text = t(lang, "ev.url", domain=_link_site(d, lang))
     elif kind is EvidenceKind.RISKY_LINK:
-        # Named by what was found: a lookalike, a shortener or a bare IP is a risky shape, not a listed site.
+        # Named by what was found: only a domain on the scam-site list is called a known scam site; a
+        # lookalike, a shortener or a bare IP is a risky shape, and is worded as that.
         reason = str(d.get("reason") or "")
-        key = f"ev.link.{reason}" if reason in ("lookalike", "shortener", "ip_address") else "ev.link.risky"
-        text = t(lang, key, domain=_first(d, "domain", "url") or "",
-                 brand=localize_data(str(d.get("brand") or ""), lang))
+        if reason == "blocklisted":
+            text = t(lang, "ev.link.blocklisted", domain=_link_site(d, lang),
+                     listed=d.get("listed_domain") or _first(d, "domain", "host") or "",
+                     facts=_domain_list_facts(d, lang))
+        else:
+            key = f"ev.link.{reason}" if reason in ("lookalike", "shortener", "ip_address") else "ev.link.risky"
+            text = t(lang, key, domain=_link_site(d, lang), brand=localize_data(str(d.get("brand") or ""), lang))
+            if reason == "lookalike" and d.get("official"):
+                text += t(lang, "ev.impersonation.official_site", official=d["official"])
     else:  # FORWARD
         text = forward_text(d, lang)
     return text + (_span_suffix(evidence, lang) if with_span else "")
@@ -204,6 +279,9 @@ def evidence_text(evidence: Evidence, lang: str, *, with_span: bool = False) -> 
 
 # Our quotation marks inside a title would close the quote around it early.
 _TITLE_QUOTES = str.maketrans({"「": "『", "」": "』", "“": "‘", "”": "’"})
+# Likewise inside a quoted phrase: only the marks the language wraps phrases in (a Chinese text's “” stay).
+_ZH_QUOTES = str.maketrans({"「": "『", "」": "』"})
+_EN_QUOTES = str.maketrans({"“": "‘", "”": "’"})
 
 
 def neutral_title(title: str | None) -> str | None:
@@ -242,13 +320,18 @@ def _sorted_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
     return sorted(evidence, key=lambda e: _EVIDENCE_RANK.get(EvidenceKind(e.kind), 99))
 
 
+def _is_low_model(evidence: Evidence) -> bool:
+    return (evidence.kind == EvidenceKind.MODEL and not evidence.detail.get("skipped")
+            and _percent(evidence.detail.get("fraud_probability")) < 50)
+
+
 def _reason_evidence(verdict: Verdict) -> list[Evidence]:
-    """The evidence a reader is shown as reasons, strongest first: never the forward line (shown in the
-    head), and never "the text does not look like fraud" under a raised level, where it would contradict it."""
+    """Every evidence item a reader may be shown as a reason, strongest first; never the forward line
+    (shown in the head). A text check that found little stays in (the detailed view keeps all evidence),
+    worded for the level by :func:`evidence_text`, but last: it explains nothing under a raised level."""
     raised = verdict.risk_level != RiskLevel.LOW
-    return _sorted_evidence(e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD and not (
-        raised and e.kind == EvidenceKind.MODEL and _percent(e.detail.get("fraud_probability")) < 50
-        and not e.detail.get("skipped")))
+    ranked = _sorted_evidence(e for e in verdict.evidence if e.kind != EvidenceKind.FORWARD)
+    return sorted(ranked, key=lambda e: raised and _is_low_model(e))
 
 
 def _contained(inner: Span | None, spans: list[Span]) -> bool:
@@ -257,32 +340,62 @@ def _contained(inner: Span | None, spans: list[Span]) -> bool:
             inner.start, inner.end) for s in spans)
 
 
-def _short_reasons(evidence: list[Evidence], lang: str) -> list[str]:
-    """Reasons for the short card: phrases merged into one line (a phrase inside another left out) so
-    the card stays short."""
-    reasons: list[str] = []
-    phrases: list[str] = []
-    spans = [e.span for e in evidence if e.kind == EvidenceKind.PHRASE and e.span is not None]
-    for item in evidence:
-        if item.kind == EvidenceKind.PHRASE:
-            if _contained(item.span, spans):
-                continue
-            phrase = item.span.text if item.span else str(item.detail.get("phrase", ""))
-            if phrase and phrase not in phrases:
-                if not phrases:
-                    reasons.append("")  # placeholder keeps the phrases line in rank order
-                phrases.append(phrase)
-            continue
-        reasons.append(evidence_text(item, lang))
-    if phrases:
-        if lang == "en":
-            quoted = ", ".join(f"“{p}”" for p in phrases)
-        else:
-            quoted = "".join(f"「{p}」" for p in phrases)
-        line = t(lang, "ev.phrase", phrase=phrases[0]) if len(phrases) == 1 else t(
-            lang, "ev.phrases", phrases=quoted)
-        reasons[reasons.index("")] = line
-    return reasons
+# Evidence that is worth a look under 🟢 although it did not raise the level (a word also common in scams,
+# a number from a segment scammers like): the 🟢 sentence says something was seen, and where to look.
+_MILD_KINDS = frozenset({EvidenceKind.PHRASE, EvidenceKind.CARD_TRAFFICKING, EvidenceKind.NUMBER_SIGNAL,
+                         EvidenceKind.RISKY_LINK, EvidenceKind.IMPERSONATION, EvidenceKind.BLOCKLIST})
+
+
+def _why_phrases(evidence: list[Evidence], lang: str) -> tuple[str, list[Evidence]]:
+    """The phrases for the short sentence: the strongest few, each its readable quote, a phrase inside
+    another one left out; and the evidence items the sentence stands for (to count what it leaves out)."""
+    phrases = [e for e in evidence if e.kind == EvidenceKind.PHRASE]
+    spans = [e.span for e in phrases if e.span is not None]
+    quotes: list[str] = []
+    covered: list[Evidence] = []
+    for item in phrases:
+        quote = quoted_phrase(item, lang, readable=True)
+        if _contained(item.span, spans) or quote in quotes:
+            covered.append(item)  # said already by the phrase around it
+        elif len(quotes) < WHY_PHRASES and quote:
+            quotes.append(quote)
+            covered.append(item)
+    joined = ", ".join(f"“{q}”" for q in quotes) if lang == "en" else "".join(f"「{q}」" for q in quotes)
+    return t(lang, "why.phrases", phrases=joined), covered
+
+
+def _why(verdict: Verdict, lang: str) -> tuple[str | None, list[Evidence]]:
+    """The short card's one sentence why, and the evidence items it stands for."""
+    if verdict.risk_level == RiskLevel.LOW:
+        if verdict.input_kind == "number":
+            return None, []
+        if any(e.kind == EvidenceKind.MODEL and e.detail.get("skipped") == "not_chinese" for e in verdict.evidence):
+            return t(lang, "why.low.not_chinese"), []
+        mild = any(e.kind in _MILD_KINDS for e in verdict.evidence)
+        return t(lang, "why.low.mild" if mild else "why.low"), []
+    # A text check that found little, or could not read the text, is no reason for a raised level.
+    evidence = [e for e in _reason_evidence(verdict) if not _is_low_model(e) and not e.detail.get("skipped")]
+    if not evidence:
+        return None, []
+    top = evidence[0]
+    kind = EvidenceKind(top.kind)
+    if kind is EvidenceKind.PHRASE:
+        return _why_phrases(evidence, lang)
+    if kind is EvidenceKind.MODEL:
+        category = category_name(top.detail.get("category_key"), lang)
+        sentence = t(lang, "why.model.category", category=category) if category else t(lang, "why.model")
+        return sentence, [top]
+    if kind is EvidenceKind.BLOCKLIST:
+        number = display_number(_first(top.detail, "e164", "number", "number_key"))
+        return t(lang, "why.blocklist", number=number), [top]
+    return t(lang, "why.sentence", text=evidence_text(top, lang, level=verdict.risk_level)), [top]
+
+
+def why_sentence(verdict: Verdict, lang: str) -> str | None:
+    """ONE plain sentence why, in words anyone understands, never a bare probability: the strongest reason
+    under a raised level; under 🟢 what was checked and that finding nothing proves nothing. ``None`` for a
+    bare number under 🟢 (its card says it all)."""
+    return _why(verdict, normalize_language(lang))[0]
 
 
 # ── Cards ─────────────────────────────────────────────────────────────────────────────────────────
@@ -320,18 +433,15 @@ def headline(verdict: Verdict, lang: str) -> str:
 
 
 def summary_line(verdict: Verdict, lang: str) -> str:
-    """One line for places with no room (inline result descriptions)."""
+    """One line for places with no room (inline result descriptions): the type and the sentence why."""
+    lang = normalize_language(lang)
     level = RiskLevel(verdict.risk_level).value
     parts: list[str] = []
     category = category_name(verdict.category_key, lang)
     if category and verdict.risk_level != RiskLevel.LOW:
         parts.append(category)
-    reasons = _short_reasons(_reason_evidence(verdict), lang)
-    if reasons:
-        parts.append(reasons[0])
-    else:
-        lead_key = f"lead.number.{level}" if verdict.input_kind == "number" else f"lead.{level}"
-        parts.append(t(lang, lead_key))
+    lead_key = f"lead.number.{level}" if verdict.input_kind == "number" else f"lead.{level}"
+    parts.append(why_sentence(verdict, lang) or t(lang, lead_key))
     return t(lang, "num.sep").join(parts)
 
 
@@ -341,19 +451,26 @@ def verdict_json(verdict: Verdict, lang: str = "zh-Hans") -> dict[str, Any]:
 
 
 def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefix: str | None = None,
-                   notes: Sequence[str] = (), limit: int = TELEGRAM_MESSAGE_LIMIT) -> str:
-    """The reply to a check: level, category, why, numbers, what to do.
+                   notes: Sequence[str] = (), limit: int = TELEGRAM_MESSAGE_LIMIT,
+                   regions: Sequence[str] = ()) -> str:
+    """The reply to a check: level, why, numbers, what to do.
 
-    ``detailed`` lists every evidence item with its character offsets instead of the top few. ``prefix``
-    (a group alert) comes first and ``notes`` (the photo note) last, each as its own paragraph; they are
-    given here, not added by the caller, so the whole message is fitted to ``limit`` (:func:`fit_blocks`).
+    The short card gives ONE sentence why (:func:`why_sentence`) and says how many more reasons "Details"
+    has; ``detailed`` lists every evidence item with its character offsets instead. ``prefix`` (a group
+    alert) comes first and ``notes`` (the photo note) last, each as its own paragraph; they are given here,
+    not added by the caller, so the whole message is fitted to ``limit`` (:func:`fit_blocks`). ``regions``
+    (``bot.region.choose_regions``) picks the hotlines; without it they are the mainland's.
     """
     lang = normalize_language(lang)
     level = RiskLevel(verdict.risk_level).value
     is_number = verdict.input_kind == "number"
     blocks: list[Block] = [[prefix]] if prefix else []
 
-    head = [t(lang, f"level.{level}"), t(lang, f"lead.number.{level}" if is_number else f"lead.{level}")]
+    sentence, covered = _why(verdict, lang)
+    low_text = verdict.risk_level == RiskLevel.LOW and not is_number
+    # Under 🟢 the sentence why is the lead: what was checked, and that it proves nothing.
+    lead = sentence if low_text and sentence else t(lang, f"lead.number.{level}" if is_number else f"lead.{level}")
+    head = [t(lang, f"level.{level}"), lead]
     for item in verdict.evidence:
         if item.kind == EvidenceKind.FORWARD:
             head.append(forward_text(item.detail, lang))
@@ -362,38 +479,35 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefi
         head.append(t(lang, "category.line", category=category))
     blocks.append(head)
 
-    evidence = _reason_evidence(verdict)
+    # The numbers section shows a listed number's facts, so the reasons leave them out.
     listed = {n.e164 for n in verdict.numbers if n.e164}
-    evidence = [e for e in evidence if not (
+    evidence = [e for e in _reason_evidence(verdict) if not (
         e.kind in _NUMBER_FACT_KINDS and _first(e.detail, "e164", "number", "number_key") in listed)]
-    if detailed:
-        reasons = [evidence_text(e, lang, with_span=True) for e in evidence]
-    else:
-        reasons = _short_reasons(evidence, lang)
     why: Block | None = None
-    if reasons:
-        shown = reasons if detailed else reasons[:SHORT_CARD_EVIDENCE]
-        # The short card points to "Details" for the rest; the detailed view has nowhere further to point.
-        more_key = "fit.more_reasons" if detailed else "more_evidence"
-        why = ListBlock([t(lang, "section.why")], [f"• {r}" for r in shown],
-                        more=lambda count: t(lang, more_key, count=count), hidden=len(reasons) - len(shown))
-    elif not verdict.numbers:
-        why = [t(lang, "no_evidence")]
+    if detailed and evidence:
+        reasons = [evidence_text(e, lang, with_span=True, level=verdict.risk_level) for e in evidence]
+        why = ListBlock([t(lang, "section.why")], [f"• {r}" for r in reasons],
+                        more=lambda count: t(lang, "fit.more_reasons", count=count))
+    elif not detailed and sentence and not low_text and not is_number:
+        # "N more reasons": a text check that found little is kept for Details but is no reason.
+        hidden = sum(1 for e in evidence if not any(e is c for c in covered) and not _is_low_model(e))
+        why = [t(lang, "why.line", reason=sentence)] + ([t(lang, "more_evidence", count=hidden)] if hidden else [])
 
     numbers: Block | None = None
     if verdict.numbers:
         numbers = ListBlock([] if is_number else [t(lang, "section.numbers")],
                             [render_number_card(n, lang) for n in verdict.numbers],
                             more=lambda count: t(lang, "fit.more_numbers", count=count))
-    # A blocklisted number is the strongest, most checkable fact: it goes first.
-    numbers_first = is_number or any(n.blocklisted is not None for n in verdict.numbers)
+    # The detailed view leads with a blocklisted number, the strongest, most checkable fact; the short
+    # card's one sentence already names the strongest reason, so it comes first.
+    numbers_first = detailed and (is_number or any(n.blocklisted is not None for n in verdict.numbers))
     blocks += [b for b in ((numbers, why) if numbers_first else (why, numbers)) if b is not None]
 
     advice = list(dict.fromkeys(verdict.advice))
     if verdict.risk_level == RiskLevel.LOW and Advice.CANNOT_PROVE_SAFE not in advice:
         advice.append(Advice.CANNOT_PROVE_SAFE)
     if advice:
-        blocks.append([t(lang, "section.todo")] + [f"• {advice_text(a, lang)}" for a in advice])
+        blocks.append([t(lang, "section.todo")] + [f"• {line}" for line in advice_lines(advice, lang, regions)])
 
     if verdict.skipped_stages:  # the verdict rests on part of the check: one line says so
         only_model_down = set(verdict.skipped_stages.values()) == {SkipReason.MODEL_UNAVAILABLE}

@@ -106,6 +106,12 @@ class Advice(StrEnum):
     POLICE_NO_TRANSFER = "police_no_transfer"  # 公检法不会电话办案，没有"安全账户"
     LOAN_NO_FEES = "loan_no_fees"            # 正规贷款放款前不收费
     TASK_SCAM = "task_scam"                  # 刷单就是诈骗
+    PRIZE_NO_FEE = "prize_no_fee"            # 真中奖不用先交钱，先交费才能领奖的是诈骗
+    INVESTMENT_NO_GUARANTEE = "investment_no_guarantee"  # 稳赚不赔、导师带单是骗局，别在对方的平台充钱
+    ROMANCE_NO_MONEY = "romance_no_money"    # 没见过面的网友一谈钱、投资就是骗局
+    GAME_OFFICIAL_PLATFORM = "game_official_platform"  # 游戏交易只走官方平台，不私下转账
+    CREDIT_RECORD = "credit_record"          # 征信不能花钱修复或注销，只向人民银行征信中心查
+    ILLEGAL_SERVICE = "illegal_service"      # 赌博、假证、代开发票本身违法，钱要不回来
     CARD_CRIME = "card_crime"                # 出租出售银行卡、电话卡、账号是犯罪（帮信罪）
     CALL_96110 = "call_96110"                # 拿不准就打 96110 咨询
     CALL_110 = "call_110"                    # 已转账：立即报警 110

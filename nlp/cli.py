@@ -61,7 +61,9 @@ def _register_evaluate(subparsers: argparse._SubParsersAction) -> None:
                    help="fine-tuned artefacts (default: $FANZHA_MODEL_DIR or the shipped data/model)")
     p.add_argument("--base-dir", type=Path, default=None,
                    help="base encoder folder (default: rebuilt into $FANZHA_CACHE_DIR)")
-    p.add_argument("--out", type=Path, default=None, help="report folder (default: bench/results/eval/)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="report folder (default: var/eval/, untracked; the committed reports are regenerated "
+                        "with --out bench/results/eval)")
     p.add_argument("--seed", type=int, default=13, help="split seed (must match the one the model was trained on)")
     p.add_argument("--leave-out", default=None, metavar="SOURCE",
                    help="put this whole source in test and train the baseline without it")

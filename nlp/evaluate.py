@@ -10,7 +10,9 @@ figures, false-positive rate on normal text overall and on personal SMS/chat (NU
 per source, confusion matrices, and the trade-off of thresholds on ``fraud_probability`` (FPR on normal,
 recall on fraud) so the verdict engine can pick one. The real test rows and the flagged synthetic slice
 (held-out templates, register-shifted copies of test rows) are reported separately; synthetic rows never
-enter the headline figures. Writes Markdown + JSON (default folder: bench/results/eval/ of the repo).
+enter the headline figures. Writes Markdown + JSON into ``--out`` (default: ``var/eval/`` of the repo, which git
+ignores). The committed reports in ``bench/results/eval/`` are regenerated only on purpose, with
+``--out bench/results/eval``: a trial run must not overwrite the figures the model card cites.
 """
 
 from __future__ import annotations
@@ -43,9 +45,11 @@ Predictor = Callable[[list[str]], Sequence[_Prediction]]
 
 
 def default_out_dir() -> Path:
-    import nlp
+    """``var/eval/`` of the repository: outside the tracked tree, so a trial run leaves the committed
+    reports (``bench/results/eval/``) and ``git status`` alone."""
+    from nlp.paths import REPO_ROOT
 
-    return Path(nlp.__file__).resolve().parent.parent / "bench" / "results" / "eval"
+    return REPO_ROOT / "var" / "eval"
 
 
 # ------------------------------------------------------------------------------------------------ metrics

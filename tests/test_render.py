@@ -67,18 +67,18 @@ def test_the_level_comes_first(lang: str, first_line: str) -> None:
     assert render_verdict(_scam_verdict(), lang).splitlines()[0] == first_line
 
 
-def test_short_card_has_category_reasons_numbers_advice_and_forward_origin() -> None:
+def test_short_card_has_category_one_reason_numbers_advice_and_forward_origin() -> None:
     card = render_verdict(_scam_verdict(), "zh-Hans")
     assert "类型：冒充公检法" in card
     assert "转发自频道「便民通知」" in card
-    assert "「安全账户」「验证码」" in card  # phrases merged on one line
+    # The strongest reason, the blocklisted number, is the one sentence; the rest are one tap away.
+    assert "为什么：号码 +86 170 1234 5678 在黑名单上，是已知的诈骗号码。" in card
+    assert "（还有 6 条依据，点「详情」查看）" in card
     assert "⛔ 在黑名单上（冒充公检法，3 人举报，2024-05-01 加入）" in card
     assert "+86 170 1234 5678" in card
     assert "虚拟运营商号段" in card
     assert "不要转账" in card and "96110" in card and "110 报警" in card
-    assert "点「详情」查看" in card  # the short card shows the top reasons only
-    # The blocklist hit leads, before the wording reasons.
-    assert card.index("在黑名单上") < card.index("安全账户")
+    assert card.index("为什么：") < card.index("📞") < card.index("怎么做：")
 
 
 def test_detailed_card_lists_every_reason_with_offsets_into_the_users_text() -> None:
@@ -235,3 +235,157 @@ def test_the_cores_message_limit_is_telegrams() -> None:
     from bot.render import TELEGRAM_MESSAGE_LIMIT
 
     assert TELEGRAM_MESSAGE_LIMIT == MessageLimit.MAX_TEXT_LENGTH
+
+
+# ── A verdict an older reader can use on a phone ─────────────────────────────────────────────────────
+
+def _blocks(card: str) -> list[str]:
+    return card.split("\n\n")
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_low_gives_a_sentence_of_what_was_checked_never_a_percentage(lang: str) -> None:
+    """Under 🟢 the reason is what was checked and found nothing, with the caveat — not "诈骗可能性 2%"."""
+    card = render_verdict(_low_verdict(), lang)
+    head = _blocks(card)[0].splitlines()
+    assert head == [t(lang, "level.low"), t(lang, "why.low")]
+    assert "%" not in card
+    assert "不能证明" in head[1] or "不能證明" in head[1] or "cannot prove" in head[1]
+    assert t(lang, "section.why") not in card  # no list of reasons under 🟢
+    assert summary_line(_low_verdict(), lang) == t(lang, "why.low")
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_a_word_also_common_in_scams_does_not_alarm_under_low(lang: str) -> None:
+    text = "晚上一起吃饭吗？我六点下班，验证码是多少"
+    start = text.index("验证码")
+    verdict = Verdict(risk_level=RiskLevel.LOW, fraud_probability=0.04, evidence=[
+        Evidence(EvidenceKind.PHRASE, {"phrase": "验证码", "rule": "code", "strength": "weak"},
+                 Span(start, start + 3, "验证码")),
+        Evidence(EvidenceKind.MODEL, {"fraud_probability": 0.04})])
+    short = render_verdict(verdict, lang)
+    assert short.splitlines()[1] == t(lang, "why.low.mild")
+    alarm = t(lang, "ev.phrase", phrase="验证码")
+    detailed = render_verdict(verdict, lang, detailed=True)
+    assert alarm not in short and alarm not in detailed
+    assert t(lang, "ev.phrase.low", phrase="验证码") in detailed  # still there for whoever looks
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_high_from_rules_never_shows_the_text_checks_low_probability(lang: str) -> None:
+    """🔴 from the rules while the text check gave 3%: no "3%" anywhere, and Details still says, in words,
+    that the text check alone did not flag it."""
+    verdict = _scam_verdict()
+    verdict.numbers = []
+    verdict.evidence = [e for e in verdict.evidence if e.kind == EvidenceKind.PHRASE] + [
+        Evidence(EvidenceKind.MODEL, {"fraud_probability": 0.03, "category_key": None})]
+    short, detailed = render_verdict(verdict, lang), render_verdict(verdict, lang, detailed=True)
+    for card in (short, detailed, summary_line(verdict, lang)):
+        assert "3%" not in card and t(lang, "ev.model.low", percent=3) not in card
+    assert t(lang, "ev.model.low.raised") in detailed
+    assert t(lang, "more_evidence", count=1) not in short  # "the text check found little" is no reason
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_short_card_gives_one_plain_sentence_why_and_no_probability(lang: str) -> None:
+    """🟠 from the text check: the short card says in words what the text looks like; the percentage and
+    the other reasons are behind "Details"."""
+    verdict = Verdict(risk_level=RiskLevel.SUSPICIOUS, category_key="fake_investment", fraud_probability=0.72,
+                      evidence=[Evidence(EvidenceKind.MODEL, {"fraud_probability": 0.72,
+                                                              "category_key": "fake_investment"}),
+                                Evidence(EvidenceKind.URL, {"url": "http://abc.example", "domain": "abc.example"})],
+                      advice=[Advice.INVESTMENT_NO_GUARANTEE, Advice.CALL_96110])
+    short = render_verdict(verdict, lang)
+    category = t(lang, "cat.fake_investment")
+    why = [b for b in _blocks(short) if b.startswith(t(lang, "why.line", reason=""))]
+    assert why == [t(lang, "why.line", reason=t(lang, "why.model.category", category=category)) + "\n"
+                   + t(lang, "more_evidence", count=1)]
+    assert "%" not in short
+    assert "72%" in render_verdict(verdict, lang, detailed=True)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """One real store (SQLite, schema and seed allowlist) for the checks below: they only read it."""
+    from bot.store import Store
+
+    opened = Store.open(f"sqlite:///{tmp_path_factory.mktemp('render') / 'fanzha.db'}")
+    yield opened
+    opened.close()
+
+
+def _check(store, text: str, classifier: object = None) -> Verdict:
+    """The real checker (numbers, lists, links, rules; ``classifier`` for the model's port) on ``text``."""
+    from bot.check import Checker, StoreLists
+
+    checker = Checker(StoreLists(store), classifier=classifier)
+    try:
+        return checker.check_text_sync(text)
+    finally:
+        checker.close()
+
+
+@pytest.mark.parametrize(("lang", "text", "whole", "cut"), [
+    ("zh-Hans", "您好，您的账户涉嫌非法集资，公安机关要对您进行调查。", "「您的账户涉嫌非法集资」", "「涉嫌非法」"),
+    ("zh-Hant", "您好，您的帳戶涉嫌非法集資，公安機關要對您進行調查。", "「您的帳戶涉嫌非法集資」", "「涉嫌非法」"),
+    ("en", "Transfer all your money to a newly opened account today.",
+     "“Transfer all your money to a newly opened account today”", "a new”"),
+])
+def test_a_quoted_phrase_is_whole_words_not_cut_mid_word(store, lang: str, text: str, whole: str, cut: str) -> None:
+    """The rules match "涉嫌非法" inside 涉嫌非法集资 and "to a new" inside "newly": the card quotes the
+    clause the reader was sent, and Details quotes no half of an English word either."""
+    verdict = _check(store, text)
+    assert verdict.risk_level != RiskLevel.LOW
+    short = render_verdict(verdict, lang)
+    assert whole in short and cut not in short
+    if lang == "en":
+        assert "newly" in render_verdict(verdict, lang, detailed=True)
+
+
+class _ModelSays:
+    """The ``Classifier`` port answering one fraud type with probability 0.9 for every text, as the model
+    does for a text it files under that type (the shipped model's own answers are in tests/model)."""
+
+    def __init__(self, category_key: str) -> None:
+        self.category_key = category_key
+
+    def predict(self, texts: list[str]) -> list[object]:
+        from nlp.classifier import Prediction
+
+        return [Prediction("fraud", self.category_key, None, 0.9) for _ in texts]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_a_prize_scam_gets_prize_advice_not_order_brushing_advice(store, lang: str) -> None:
+    """The model has no prize class and files prize notices under 刷单返利; the prize rule's tactic decides
+    what the reader is told: a real prize costs no fee."""
+    text = "恭喜您被选为场外幸运观众，获得价值98000元的奖品，领奖前需交保证金3000元，请联系客服。"
+    verdict = _check(store, text, _ModelSays("task_rebate"))
+    assert verdict.risk_level == RiskLevel.HIGH and verdict.category_key == "task_rebate"
+    assert Advice.TASK_SCAM not in verdict.advice and Advice.LOAN_NO_FEES not in verdict.advice
+    todo = _blocks(render_verdict(verdict, lang))[-1].splitlines()
+    assert todo[:2] == [t(lang, "section.todo"), f"• {advice_text(Advice.PRIZE_NO_FEE, lang)}"]
+
+
+_FIRST_ADVICE = {  # advice keys (``Advice`` values), as ``fanzha check --json`` gives them
+    "impersonate_police": "police_no_transfer", "loan_credit": "loan_no_fees",
+    "fake_customer_service": "call_official", "impersonate_acquaintance": "verify_in_person",
+    "task_rebate": "task_scam", "fake_investment": "investment_no_guarantee", "romance": "romance_no_money",
+    "game_trading": "game_official_platform", "phishing": "no_links", "fake_credit_repair": "credit_record",
+    "card_trafficking": "card_crime", "illegal_service": "illegal_service", "other": "no_transfer",
+}
+
+
+def test_every_category_has_advice_about_that_kind_of_scam() -> None:
+    from bot.categories import CATEGORIES
+
+    assert {c.key for c in CATEGORIES} == set(_FIRST_ADVICE)
+
+
+@pytest.mark.parametrize("category", [k for k in _FIRST_ADVICE if k != "other"])  # the model never says "other"
+def test_every_scam_type_leads_with_advice_about_that_type(store, category: str) -> None:
+    """The first line of "what to do" speaks to the scam at hand: a romance scam is not told to call a
+    friend's old number, an investment scam hears about "guaranteed returns"."""
+    verdict = _check(store, "你好，这件事请你尽快按我说的办，今天之内办好。", _ModelSays(category))
+    assert verdict.risk_level != RiskLevel.LOW and verdict.category_key == category
+    assert str(verdict.advice[0]) == _FIRST_ADVICE[category]

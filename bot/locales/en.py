@@ -22,6 +22,15 @@ STRINGS: dict[str, str] = {
     "fit.more_reasons": "…and {count} more reason(s): too many for one message",
     "fit.more_numbers": "…and {count} more number(s): too many for one message",
     "no_evidence": "No suspicious wording, links or numbers were found.",
+    "why.line": "Why: {reason}",
+    "why.sentence": "{text}.",
+    "why.low": "I found no typical scam wording, suspicious numbers or links, but that cannot prove it is safe.",
+    "why.low.mild": "I found no clear signs of fraud (some words or numbers also appear in scams; tap “Details” to see them), but that cannot prove it is safe.",
+    "why.low.not_chinese": "This message is mostly not in Chinese, which my text check cannot read; I checked its numbers, links and common scam phrases and found nothing, but that cannot prove it is safe.",
+    "why.phrases": "It says {phrases}, which is what scammers typically say.",
+    "why.model": "It is written the way scam messages usually are.",
+    "why.model.category": "It is written like a typical “{category}” scam.",
+    "why.blocklist": "The number {number} is on the blocklist: it is a known scam number.",
     "span.at": " (characters {start}–{end})",
     "photo_note": "📷 I checked only the caption; I cannot read the image itself yet.",
     "partial_note.budget": "⏱️ This check ran out of time: some steps were not done, so the verdict rests on the rest.",
@@ -42,15 +51,21 @@ STRINGS: dict[str, str] = {
     "ev.model": "The wording looks like a scam message ({percent}% likely)",
     "ev.model.category": "The wording looks like a “{category}” scam ({percent}% likely)",
     "ev.model.low": "The wording does not look like a scam ({percent}% likely)",
+    "ev.model.low.raised": "The text check alone did not recognise a scam; this verdict rests on the other reasons",
     "ev.model.not_chinese": "This message is mostly not in Chinese: my text check only reads Chinese, so I checked only its numbers and links",
     "ev.phrase": "Uses a typical scam phrase: “{phrase}”",
     "ev.phrases": "Uses typical scam phrases: {phrases}",
+    "ev.phrase.low": "Uses words that also appear in scams (“{phrase}”), but they alone do not make it one",
     "ev.card_trafficking": "Recruits people to rent out or sell bank cards, SIM cards or accounts: “{phrase}”",
     "ev.url": "Contains a link: {domain}",
     "ev.link.risky": "The link {domain} looks suspicious; do not open it yet",
     "ev.link.lookalike": "The link {domain} imitates the address of {brand}; it is not its official site",
     "ev.link.shortener": "The link {domain} is a short link that hides where it really goes",
     "ev.link.ip_address": "The link {domain} is a bare numeric address; real organisations do not send such links",
+    "ev.link.blocklisted": "The link {domain} is a known scam site: {listed} is on the scam-site list ({facts})",
+    "ev.link.source": "source: {source}",
+    "ev.link.source.import": "an imported list",
+    "ev.link.owner": " (the site really belongs to {domain})",
     "ev.forward.user": "↪️ Forwarded from the user “{title}”",
     "ev.forward.user_unknown": "↪️ Forwarded from a user",
     "ev.forward.hidden_user": "↪️ Forwarded from a user who hides their account: “{title}”",
@@ -99,11 +114,27 @@ STRINGS: dict[str, str] = {
     "advice.police_no_transfer": "Police, prosecutors and courts do not handle cases by phone; there is no “safe account”.",
     "advice.loan_no_fees": "Real lenders do not charge fees, deposits or “unfreezing” fees before paying out.",
     "advice.task_scam": "Paid “tasks” and order-brushing are scams; the first small payouts are bait.",
+    "advice.prize_no_fee": "A real prize never costs money: anyone who wants a fee, deposit or tax before you can claim it is a scammer.",
+    "advice.investment_no_guarantee": "“Guaranteed returns”, “inside tips” and trading “mentors” are scams: put no money into a platform or app they point you to.",
+    "advice.romance_no_money": "Someone you met online but never in person who brings up money, investing or a platform is running a scam.",
+    "advice.game_official_platform": "Buy and sell game accounts and items only on the game's official or a proper trading platform, never by private transfer.",
+    "advice.credit_record": "Nobody can “repair” or “cancel” a credit record for money; only the People's Bank of China's credit reference center can check or correct it.",
+    "advice.illegal_service": "Gambling, fake invoices and fake certificates are illegal: money paid for them is lost, and you may be in trouble too.",
     "advice.card_crime": "Renting out, selling or lending bank cards, SIM cards, payment codes or chat accounts is a crime in China (帮信罪).",
     "advice.call_96110": "Not sure? Call 96110, China's national anti-fraud hotline.",
     "advice.call_110": "If you already sent money, call 110 (police) right away and keep the chats and receipts.",
     "advice.report_app": "You can report it in the “国家反诈中心” (National Anti-Fraud Center) app.",
     "advice.cannot_prove_safe": "“No clear warning signs” does not mean safe: check first whenever money, codes or unknown links are involved.",
+    "hotline.ask": "Not sure? Call {lines}.",
+    "hotline.police": "If you already sent money, call {lines} right away and keep the chats and receipts.",
+    "hotline.report": "You can check or report it with {lines}.",
+    "hotline.item": "{number} ({name})",
+    "hotline.item.region": "{region}: {item}",
+    "hotline.sep": "; ",
+    "region.name.mainland": "mainland China",
+    "region.name.hk": "Hong Kong",
+    "region.name.tw": "Taiwan",
+    "region.name.mo": "Macao",
 
     # ── Categories (keys from bot.categories) ────────────────────────────────────────────────
     "cat.impersonate_police": "Impersonating police/government",
@@ -124,9 +155,25 @@ STRINGS: dict[str, str] = {
     "cmd.start": "Start",
     "cmd.help": "What I can and cannot do",
     "cmd.lang": "Reply language (简体/繁體/English)",
+    "cmd.region": "Where you live (for the right anti-fraud hotlines)",
     "cmd.privacy": "What is stored and for how long",
     "cmd.appeal": "Your number wrongly blocklisted? Appeal",
     "cmd.quiet": "Group admins: quiet mode on/off",
+    "cmd.queue": "Moderators: review reports and appeals",
+    "cmd.feedback": "Moderators: review “wrong verdict” feedback",
+    "cmd.block": "Moderators: add to the blocklist",
+    "cmd.unblock": "Moderators: remove from the blocklist",
+    "cmd.blockdomain": "Moderators: add a scam website to the domain blocklist",
+    "cmd.unblockdomain": "Moderators: remove a website from the domain blocklist",
+    "cmd.allow": "Moderators: record an official number",
+    "cmd.lookup": "Moderators: a number's record",
+    "cmd.export": "Moderators: download the blocklist (CSV)",
+    "cmd.stats": "Moderators: figures for the last 7 days",
+    "cmd.id": "Show a user id",
+    "cmd.mod": "Admins: add or remove moderators",
+    "cmd.trends": "Scams going round this week",
+    "bot.short_description": "Forward me a suspicious message or send a number: I'll tell you if it looks like a scam, why, and what to do.",
+    "bot.description": "I help you spot telecom fraud. Forward me a suspicious SMS or chat message, or send its text or a phone number, and I'll give a level (high risk / suspicious / no clear warning signs), the reasons and what to do. I cannot prove a message is safe, and I never ask for codes, passwords or money. Not sure? Call 96110. Already sent money? Call 110.",
     "start": (
         "Hello! I help you spot telecom fraud.\n\n"
         "Forward me a suspicious SMS or chat message, or paste its text or a phone number, "
@@ -178,6 +225,19 @@ STRINGS: dict[str, str] = {
     "lang.name.zh-Hans": "简体中文",
     "lang.name.zh-Hant": "繁體中文",
     "lang.name.en": "English",
+    "region.prompt": "The anti-fraud hotlines and report channels in my replies depend on where you live. Now: {current}.\nSend /region mainland (mainland China), /region hk (Hong Kong), /region tw (Taiwan), /region mo (Macao), or /region auto (chosen from your writing and the numbers in your message).",
+    "region.auto": "automatic",
+    "region.set": "OK, from now on you get the anti-fraud hotlines of {region}.",
+    "region.set_auto": "OK, the anti-fraud hotlines will be chosen from your writing and the numbers in your message.",
+    "start.check": "Let's check it. Forward the suspicious message to me (long-press it, then Forward), or paste its text or a phone number here.",
+    "start.report": "How to report: first forward the suspicious message to me, then tap “🚩 Report” under my answer. Volunteer moderators check reports and blocklist the number to warn others. After reporting you can choose “🔔 Tell me the outcome”.",
+    "privacy.notify": "• If you chose “Tell me the outcome” after a report: your chat ID is kept only until the report is decided and you are told (at most {days} days).",
+    "trends.title": "📊 Scams this week (last 7 days)",
+    "trends.top": "Most reported kinds:",
+    "trends.item": "{rank}. {category}: {count}",
+    "trends.numbers": "Numbers reported: {reported}; numbers newly blocklisted: {blocked}.",
+    "trends.none": "No reports this week yet.",
+    "trends.footer": "Got a suspicious message? Forward it to me.",
 
     # ── Buttons and their answers ────────────────────────────────────────────────────────────
     "btn.report": "🚩 Report",
@@ -204,6 +264,23 @@ STRINGS: dict[str, str] = {
     "check.expired": "This check has expired. Please send the message again.",
     "details.unavailable": "The original message is gone, so I cannot show details. Please send it again.",
     "callback.unknown": "This button no longer works.",
+    "btn.notify": "🔔 Tell me the outcome",
+    "btn.share": "📤 Share with family",
+    "notify.on": "OK: when the moderators decide, I'll tell you once in our private chat.",
+    "outcome.accepted_number": "The number you reported, {number}, was confirmed by the moderators and is now on the blocklist. Thank you for warning others!",
+    "outcome.accepted_text": "The message you reported was confirmed as fraud ({category}) by the moderators. Thank you for warning others!",
+    "outcome.rejected": "The moderators looked at your report: there is not enough evidence yet, so nothing was blocklisted. Thank you for reporting!",
+    "share.header": "🛡️ Anti-fraud helper's verdict",
+    "share.why": "Why: {reasons}",
+    "share.footer": "Check a message yourself: forward it to @{bot_username}",
+    "share.expired": "This verdict has expired; check the message again before sharing it.",
+    "share.reason.blocklist": "the number is on the blocklist",
+    "share.reason.impersonation": "it poses as an organisation but gives an unofficial number or site",
+    "share.reason.number_signal": "the number looks suspicious",
+    "share.reason.model": "the wording reads like a scam",
+    "share.reason.phrase": "it uses typical scam phrases",
+    "share.reason.card_trafficking": "it recruits people to rent out or sell bank cards or accounts",
+    "share.reason.risky_link": "a suspicious link",
 
     # ── Input the bot cannot check, limits, errors ───────────────────────────────────────────
     "input.too_long": (
@@ -240,6 +317,8 @@ STRINGS: dict[str, str] = {
     "group.only_in_groups": "This command works only in groups.",
     "group.alert": "⚠️ Heads up, everyone: the message above is high risk. Do not act on it.",
     "group.rate_limited": "This group has asked for many checks this minute (at most {limit} a minute). Please wait a moment.",
+    "group.welcome": "Hello everyone, I'm an anti-fraud helper. In groups I stay quiet unless someone mentions me, replies to me, or I see a high-risk message.\nTo check a message: reply to it and mention me.\nGroup admins: /quiet off has me check every message, /quiet on makes me quiet again.",
+    "group.already_answered": "I have already answered this message: see my reply above.",
 
     # ── Inline mode ──────────────────────────────────────────────────────────────────────────
     "inline.prompt_title": "Type a number or a short text to check",
@@ -263,6 +342,43 @@ STRINGS: dict[str, str] = {
     "mod.mod.removed": "✅ {id} is no longer a moderator.",
     "mod.mod.not_moderator": "{id} is not a moderator.",
     "mod.mod.is_admin": "{id} is an admin (FANZHA_ADMIN_IDS) and cannot be removed by command.",
+    "mod.mod.hidden": "❌ Whoever wrote this forwarded message hides their account, so I cannot see their id, and nobody was made a moderator. Ask them to send me /id, then use /mod add USER_ID.",
+    "mod.mod.not_person": "❌ This message was not sent by a person (it comes from a channel, a group or a bot), so it cannot be made a moderator.",
+    "mod.mod.welcome_unreachable": "⚠️ I could not tell them yet: they have never written to me, or they blocked me. Ask them to send me /start, then send /mod add {id} again and I will send them the introduction and the command menu.",
+    "mod.welcome": (
+        "👋 Hello! An admin has just made you a volunteer moderator of this anti-fraud bot. Thank you for helping.\n\n"
+        "What you can do now:\n"
+        "• /queue: numbers and messages people reported, and owners' appeals (start here)\n"
+        "• /feedback: verdicts people said were wrong\n"
+        "• /lookup NUMBER: its record; /block and /unblock manage the blocklist; /allow records an official number\n"
+        "• send a CSV file to import many at once; /export downloads the blocklist; /stats shows figures\n\n"
+        "I will tell you when new reports reach the queue. These commands are in your command menu now; "
+        "send /help for details."
+    ),
+    "mod.help.moderator": (
+        "🛡 Moderator commands (only moderators see this part):\n"
+        "/queue reviews reports and appeals, each with buttons: blocklist, reject or skip\n"
+        "/feedback reviews “wrong verdict” feedback\n"
+        "/block NUMBER CATEGORY [evidence] [expires=YYYY-MM-DD] adds to the blocklist; in reply to a forwarded "
+        "message, /block CATEGORY adds every number in it\n"
+        "/unblock NUMBER [reason] removes from the blocklist\n"
+        "/blockdomain DOMAIN CATEGORY [evidence] adds a scam website to the domain blocklist, "
+        "/unblockdomain DOMAIN [reason] removes it\n"
+        "/allow NUMBER OWNER [aliases] records an official number\n"
+        "/lookup NUMBER shows its record and history\n"
+        "/export downloads the blocklist (/export domains the domain blocklist); send a CSV file to import (preview first, then confirm)\n"
+        "/stats shows the last 7 days\n"
+        "/id shows your user id; in reply to a message, its sender's"
+    ),
+    "mod.help.admin": (
+        "👑 Admins: /mod add USER_ID adds a moderator (or reply to a message they sent or forwarded), "
+        "/mod remove USER_ID removes one, /mod list lists everyone. Don't know their id? Ask them to send me /id."
+    ),
+    "mod.id.own": "Your Telegram user id: {id}",
+    "mod.id.sender": "The Telegram user id of this message's sender: {id}",
+    "mod.id.hidden": "Whoever wrote this forwarded message hides their account (Telegram's forwarding privacy setting), so I cannot see their id. Ask them to send me /id themselves.",
+    "mod.id.not_person": "This message was not sent by a person (it comes from a channel, a group or a bot): there is no user id.",
+    "mod.id.private_only": "Please send /id in your private chat with me.",
     "mod.list.title": "👥 Moderators ({count}):",
     "mod.list.admin": "• {id} (admin)",
     "mod.list.moderator": "• {id}",
@@ -273,6 +389,12 @@ STRINGS: dict[str, str] = {
     "mod.unblock.usage": "Usage: /unblock NUMBER [reason]",
     "mod.unblock.done": "✅ {number} is off the blocklist.",
     "mod.unblock.not_listed": "{number} is not on the blocklist.",
+    "mod.blockdomain.usage": "Usage: /blockdomain DOMAIN CATEGORY [evidence…]\nFor example: /blockdomain example.com phishing reported by many\nCategories: {categories}",
+    "mod.blockdomain.added": "✅ Listed the domain {domain} as a scam site ({category})",
+    "mod.blockdomain.updated": "✅ Updated the domain {domain} ({category})",
+    "mod.unblockdomain.usage": "Usage: /unblockdomain DOMAIN [reason]",
+    "mod.unblockdomain.done": "✅ {domain} is off the scam-site list.",
+    "mod.unblockdomain.not_listed": "{domain} is not on the scam-site list.",
     "mod.allow.usage": "Usage: /allow NUMBER OWNER [aliases separated by |]\nExample: /allow 95588 中国工商银行 工行|ICBC",
     "mod.allow.added": "✅ {number} is now an official number of “{owner}” (aliases: {aliases}).",
     "mod.allow.updated": "✅ Updated official number {number}: “{owner}” (aliases: {aliases}).",
@@ -309,8 +431,10 @@ STRINGS: dict[str, str] = {
     "mod.source.moderator": "moderator",
     "mod.source.import": "import",
     "mod.source.reports": "user reports",
+    "mod.export.caption_domains": "📤 The domain blocklist, {count} entries. Send it back edited to import it.",
     "mod.export.caption": "📤 The blocklist, {count} entries. Send it back edited to import it.",
     "mod.import.preview.blocklist": "📄 {name} (blocklist): add {add} · update {update} · unchanged {same}",
+    "mod.import.preview.domains": "📄 {name} (domain blocklist): add {add} · update {update} · unchanged {same}",
     "mod.import.preview.allowlist": "📄 {name} (official numbers): add {add} · update {update} · unchanged {same}",
     "mod.import.more": "… and {count} more",
     "mod.import.ask": "Import it?",
@@ -323,6 +447,7 @@ STRINGS: dict[str, str] = {
     "mod.import.cancelled": "Cancelled: {name} was not imported, nothing changed.",
     "mod.import.expired": "This import is no longer available. Please send the file again.",
     "mod.import.too_big": "❌ The file is too big (at most {mb} MB).",
+    "mod.import.spreadsheet": "📄 “{name}” is a spreadsheet, and I can only read CSV. Save it as CSV (UTF-8 or GBK) in Excel, WPS or Numbers and send it again.",
     "mod.import.needs_admin": "❌ {name} has {count} rows that one moderator cannot change alone (they affect many people); nothing was imported:",
     "mod.import.held_line": "Line {line} {number}: {reasons}",
     "mod.import.needs_admin_fix": "Remove these rows and send the file again, or ask an admin to import it.",
@@ -344,6 +469,10 @@ STRINGS: dict[str, str] = {
     "csv.error.unknown_category": "unknown category '{name}'; use one of: {choices}",
     "csv.error.bad_date": "bad date '{date}': use YYYY-MM-DD (e.g. 2026-06-30)",
     "csv.error.empty_owner": "empty owner",
+    "csv.error.domain_not_a_domain": "'{domain}' is not a web domain (write it like example.com)",
+    "csv.error.domain_official": "{domain} is an official site ({owner}): it cannot be listed as a scam site",
+    "csv.error.domain_shared": "{domain} is a shared platform or a link shortener and cannot be listed as a whole: list the scam site's own domain",
+    "csv.error.domain_duplicate": "domain {domain} is already on line {first}",
     "mod.btn.confirm_import": "✅ Import",
     "mod.btn.cancel": "Cancel",
     "mod.btn.back": "↩️ Back",

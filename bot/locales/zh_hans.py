@@ -22,6 +22,15 @@ STRINGS: dict[str, str] = {
     "fit.more_reasons": "…还有 {count} 条依据，一条消息放不下",
     "fit.more_numbers": "…还有 {count} 个号码，一条消息放不下",
     "no_evidence": "没有找到可疑的说法、链接或号码。",
+    "why.line": "为什么：{reason}",
+    "why.sentence": "{text}。",
+    "why.low": "没有发现诈骗常见的说法、可疑号码或链接，但这不能证明它是安全的。",
+    "why.low.mild": "没有发现明显的诈骗迹象（有些说法或号码在诈骗里也常见，点「详情」可以看），但这不能证明它是安全的。",
+    "why.low.not_chinese": "这条消息主要不是中文，我的文字判断读不懂，只查了号码、链接和常见的诈骗说法：没有发现问题，但这不能证明它是安全的。",
+    "why.phrases": "里面有{phrases}这样的话，是骗子常用的说法。",
+    "why.model": "这段话的写法很像诈骗信息。",
+    "why.model.category": "这段话的写法很像「{category}」类诈骗。",
+    "why.blocklist": "号码 {number} 在黑名单上，是已知的诈骗号码。",
     "span.at": "（第 {start}–{end} 字）",
     "photo_note": "📷 只检查了图片的文字说明，图片本身暂时还看不了。",
     "partial_note.budget": "⏱️ 这次检查超出了时限，有几项没做完，结论只依据已完成的部分。",
@@ -42,15 +51,21 @@ STRINGS: dict[str, str] = {
     "ev.model": "文字很像诈骗信息（可能性 {percent}%）",
     "ev.model.category": "文字很像「{category}」类诈骗（可能性 {percent}%）",
     "ev.model.low": "文字不太像诈骗信息（诈骗可能性 {percent}%）",
+    "ev.model.low.raised": "单看文字，我的文字判断没有认出诈骗；这个结论来自其他依据",
     "ev.model.not_chinese": "这条消息主要不是中文：我的文字判断只读得懂中文，所以这次只查了号码和链接",
     "ev.phrase": "出现诈骗常用说法「{phrase}」",
     "ev.phrases": "出现诈骗常用说法：{phrases}",
+    "ev.phrase.low": "有在诈骗里也常见的说法「{phrase}」，但单凭它不能说明是诈骗",
     "ev.card_trafficking": "在招人出租、出售银行卡、电话卡或账号：「{phrase}」",
     "ev.url": "含有链接：{domain}",
     "ev.link.risky": "链接 {domain} 的样子可疑，先别点开",
     "ev.link.lookalike": "链接 {domain} 模仿{brand}的网址，不是它的官方网站",
     "ev.link.shortener": "链接 {domain} 是短链接，看不出真正会打开哪个网站",
     "ev.link.ip_address": "链接 {domain} 直接用数字地址，正规机构不会这样发链接",
+    "ev.link.blocklisted": "链接 {domain} 是已知的诈骗网站：{listed} 在诈骗网站名单上（{facts}）",
+    "ev.link.source": "来源：{source}",
+    "ev.link.source.import": "导入的名单",
+    "ev.link.owner": "（这个网站实际属于 {domain}）",
     "ev.forward.user": "↪️ 转发自用户「{title}」",
     "ev.forward.user_unknown": "↪️ 转发自一位用户",
     "ev.forward.hidden_user": "↪️ 转发自隐藏了身份的用户「{title}」",
@@ -99,11 +114,27 @@ STRINGS: dict[str, str] = {
     "advice.police_no_transfer": "公安、检察院、法院不会打电话办案，也没有“安全账户”。",
     "advice.loan_no_fees": "正规贷款放款前不收手续费、保证金、解冻费。",
     "advice.task_scam": "刷单、做任务返佣金都是诈骗，先给的小钱是诱饵。",
+    "advice.prize_no_fee": "真的中奖不用先交钱：要你先交手续费、保证金或税费才能领奖的，都是诈骗。",
+    "advice.investment_no_guarantee": "“稳赚不赔”“内部消息”“导师带单”都是骗局，不要在对方给的平台或 APP 里充钱。",
+    "advice.romance_no_money": "网上认识、没见过面的人，一提借钱、投资或带你上什么平台，就是骗局。",
+    "advice.game_official_platform": "买卖游戏账号、装备只在游戏官方或正规交易平台上交易，不要私下转账。",
+    "advice.credit_record": "征信记录谁也不能花钱“修复”或“注销”，只能向中国人民银行征信中心查询、申诉。",
+    "advice.illegal_service": "赌博、代开发票、办假证这类“服务”本身违法，钱交出去要不回来，还可能惹上官司。",
     "advice.card_crime": "出租、出售、出借银行卡、电话卡、收款码或聊天账号是犯罪（帮信罪），千万别做。",
     "advice.call_96110": "拿不准就打 96110（全国反诈专线）问一问。",
     "advice.call_110": "如果已经转了钱，马上打 110 报警，保存好聊天记录和转账凭证。",
     "advice.report_app": "可以在“国家反诈中心”APP 里举报。",
     "advice.cannot_prove_safe": "“未发现明显风险”不等于安全：一旦涉及钱、验证码或陌生链接，还是要先核实。",
+    "hotline.ask": "拿不准就打 {lines}问一问。",
+    "hotline.police": "如果已经转了钱，马上打 {lines} 报警，保存好聊天记录和转账凭证。",
+    "hotline.report": "可以在{lines}里查询、举报。",
+    "hotline.item": "{number}（{name}）",
+    "hotline.item.region": "{region} {item}",
+    "hotline.sep": "；",
+    "region.name.mainland": "中国大陆",
+    "region.name.hk": "香港",
+    "region.name.tw": "台湾",
+    "region.name.mo": "澳门",
 
     # ── Categories (keys from bot.categories) ────────────────────────────────────────────────
     "cat.impersonate_police": "冒充公检法",
@@ -124,9 +155,25 @@ STRINGS: dict[str, str] = {
     "cmd.start": "开始使用",
     "cmd.help": "能做什么、不能做什么",
     "cmd.lang": "换回复的文字（简体/繁體/English）",
+    "cmd.region": "选择所在地区（反诈热线按地区给出）",
     "cmd.privacy": "保存了什么、保存多久",
     "cmd.appeal": "号码被误列入黑名单？申诉",
     "cmd.quiet": "群管理员：设置本群安静模式（on/off）",
+    "cmd.queue": "审核员：处理举报和申诉",
+    "cmd.feedback": "审核员：处理“判断有误”反馈",
+    "cmd.block": "审核员：加入黑名单",
+    "cmd.unblock": "审核员：移出黑名单",
+    "cmd.blockdomain": "审核员：把诈骗网站加入域名黑名单",
+    "cmd.unblockdomain": "审核员：把网站移出域名黑名单",
+    "cmd.allow": "审核员：登记官方号码",
+    "cmd.lookup": "审核员：查一个号码的记录",
+    "cmd.export": "审核员：导出黑名单（CSV）",
+    "cmd.stats": "审核员：最近 7 天统计",
+    "cmd.id": "查看用户 ID",
+    "cmd.mod": "管理员：添加、移除审核员",
+    "cmd.trends": "本周常见的诈骗类型",
+    "bot.short_description": "反诈助手：转发可疑消息或发号码给我，告诉你像不像诈骗、为什么、该怎么做。",
+    "bot.description": "我是反诈助手。把可疑的短信、聊天记录转发给我，或者发文字、电话号码给我，我会告诉你风险等级（高风险 / 可疑 / 未发现明显风险）、原因和该怎么做。我不能证明消息一定安全；我永远不会要验证码、密码或钱。拿不准打 96110，已经转了钱打 110。",
     "start": (
         "你好！我是反诈助手。\n\n"
         "把可疑的短信、聊天记录转发给我，或者直接把文字、电话号码发给我，"
@@ -176,6 +223,19 @@ STRINGS: dict[str, str] = {
     "lang.name.zh-Hans": "简体中文",
     "lang.name.zh-Hant": "繁體中文",
     "lang.name.en": "English",
+    "region.prompt": "回复里的反诈热线、举报渠道按你所在的地区给出。现在：{current}。\n发送 /region mainland（中国大陆）、/region hk（香港）、/region tw（台湾）、/region mo（澳门），或 /region auto（按你的文字和消息里的号码自动选择）。",
+    "region.auto": "自动选择",
+    "region.set": "好的，以后给你{region}的反诈热线。",
+    "region.set_auto": "好的，以后按你的文字和消息里的号码自动选择反诈热线。",
+    "start.check": "好的，来查一查。把可疑的消息长按转发给我，或者把文字、电话号码直接发给我。",
+    "start.report": "怎么举报：先把可疑消息转发给我检查，再点结果下面的「🚩 举报」。志愿审核员核实后会把号码加入黑名单，提醒更多人。举报后可以选「🔔 有结果时告诉我」。",
+    "privacy.notify": "• 你举报后选了「有结果时告诉我」：保存你的聊天 ID，只保存到审核有结果、告诉你之后就删除（最多 {days} 天）。",
+    "trends.title": "📊 本周（近 7 天）的诈骗趋势",
+    "trends.top": "被举报最多的类型：",
+    "trends.item": "{rank}. {category}：{count} 次",
+    "trends.numbers": "被举报的号码：{reported} 个；新加入黑名单的号码：{blocked} 个。",
+    "trends.none": "本周还没有收到举报。",
+    "trends.footer": "收到可疑消息，转发给我查一查。",
 
     # ── Buttons and their answers ────────────────────────────────────────────────────────────
     "btn.report": "🚩 举报",
@@ -202,6 +262,23 @@ STRINGS: dict[str, str] = {
     "check.expired": "这条检查结果已经过期，请重新发送消息给我检查。",
     "details.unavailable": "原消息已经找不到了，看不了详情。请重新发送一次。",
     "callback.unknown": "这个按钮已经失效了。",
+    "btn.notify": "🔔 有结果时告诉我",
+    "btn.share": "📤 分享给家人",
+    "notify.on": "好的，审核有结果时我会私聊告诉你一次。",
+    "outcome.accepted_number": "你举报的号码 {number} 已经审核确认，加入了黑名单。谢谢你提醒大家！",
+    "outcome.accepted_text": "你举报的消息已经审核确认是诈骗（{category}）。谢谢你提醒大家！",
+    "outcome.rejected": "你举报的内容审核员看过了：目前证据不足，暂时不加入黑名单。谢谢你的举报！",
+    "share.header": "🛡️ 反诈助手的检查结果",
+    "share.why": "为什么：{reasons}",
+    "share.footer": "想自己查：把可疑消息转发给 @{bot_username}",
+    "share.expired": "这条检查结果已经过期，请重新检查后再分享。",
+    "share.reason.blocklist": "号码在黑名单上",
+    "share.reason.impersonation": "自称机构却给了非官方号码或网址",
+    "share.reason.number_signal": "号码有可疑之处",
+    "share.reason.model": "文字很像诈骗信息",
+    "share.reason.phrase": "有诈骗常用说法",
+    "share.reason.card_trafficking": "在招人出租、出售银行卡或账号",
+    "share.reason.risky_link": "链接可疑",
 
     # ── Input the bot cannot check, limits, errors ───────────────────────────────────────────
     "input.too_long": (
@@ -237,6 +314,8 @@ STRINGS: dict[str, str] = {
     "group.only_in_groups": "这个命令只能在群里用。",
     "group.alert": "⚠️ 提醒大家：上面这条消息风险很高，请不要照着做。",
     "group.rate_limited": "本群这一分钟要检查的消息太多了（每分钟最多 {limit} 条），请稍等一会儿再找我。",
+    "group.welcome": "大家好，我是反诈助手。在群里我平时不说话：有人@我、回复我，或者我看到高风险的消息时，才会提醒大家。\n想查一条消息：回复那条消息并@我。\n群管理员可以用 /quiet off 让我检查每条消息，用 /quiet on 恢复安静。",
+    "group.already_answered": "这条消息我已经回答过了，请看上面的回复。",
 
     # ── Inline mode ──────────────────────────────────────────────────────────────────────────
     "inline.prompt_title": "输入号码或一句话来检查",
@@ -260,6 +339,41 @@ STRINGS: dict[str, str] = {
     "mod.mod.removed": "✅ 已取消 {id} 的审核员身份。",
     "mod.mod.not_moderator": "{id} 不是审核员。",
     "mod.mod.is_admin": "{id} 是管理员（FANZHA_ADMIN_IDS），不能用命令移除。",
+    "mod.mod.hidden": "❌ 这条转发消息的原发送人隐藏了账号，我看不到 TA 的 ID，所以没有设置任何人。请 TA 给我发 /id，再用 /mod add 用户ID。",
+    "mod.mod.not_person": "❌ 这条消息不是某个人发的（来自频道、群或机器人），没法设为审核员。",
+    "mod.mod.welcome_unreachable": "⚠️ 还没能通知 TA：TA 没有和我私聊过，或者屏蔽了我。请 TA 先给我发 /start，你再发一次 /mod add {id}，我会把说明和命令菜单发给 TA。",
+    "mod.welcome": (
+        "👋 你好！管理员刚把你设为反诈助手的志愿审核员，谢谢你帮忙。\n\n"
+        "现在你可以：\n"
+        "• /queue 处理大家举报的号码和消息，以及号码主人的申诉（从这里开始）\n"
+        "• /feedback 看用户认为“判断有误”的结果\n"
+        "• /lookup 号码：查它的记录；/block、/unblock 管理黑名单；/allow 登记官方号码\n"
+        "• 发来 CSV 文件可以批量导入；/export 导出黑名单；/stats 看统计\n\n"
+        "有新举报进入队列时我会通知你。这些命令已经在你的命令菜单里；发 /help 看详细说明。"
+    ),
+    "mod.help.moderator": (
+        "🛡 审核员命令（只有审核员能看到这一段）：\n"
+        "/queue 处理举报和申诉，每项都有按钮：加入黑名单、驳回或跳过\n"
+        "/feedback 处理“判断有误”的反馈\n"
+        "/block 号码 类型 [证据] [expires=YYYY-MM-DD] 加入黑名单；回复一条转发来的消息发 /block 类型，"
+        "把里面的号码都加进去\n"
+        "/unblock 号码 [原因] 移出黑名单\n"
+        "/blockdomain 域名 类型 [证据] 把诈骗网站加入域名黑名单，/unblockdomain 域名 [原因] 移出\n"
+        "/allow 号码 所属机构 [别名] 登记官方号码\n"
+        "/lookup 号码 查记录和历史\n"
+        "/export 导出黑名单（/export domains 导出域名黑名单）；直接发 CSV 文件来导入（先预览，再确认）\n"
+        "/stats 最近 7 天统计\n"
+        "/id 查自己的用户 ID；回复一条消息发 /id，查它的发送人"
+    ),
+    "mod.help.admin": (
+        "👑 管理员：/mod add 用户ID 添加审核员（也可以回复对方发来或转发来的消息），/mod remove 用户ID 移除，"
+        "/mod list 查看全部。不知道对方的 ID？请 TA 给我发 /id。"
+    ),
+    "mod.id.own": "你的 Telegram 用户 ID：{id}",
+    "mod.id.sender": "这条消息发送人的 Telegram 用户 ID：{id}",
+    "mod.id.hidden": "这条转发消息的原发送人隐藏了自己的账号（Telegram 的转发隐私设置），我看不到 TA 的 ID。请 TA 自己给我发 /id。",
+    "mod.id.not_person": "这条消息不是某个人发的（来自频道、群或机器人），没有用户 ID。",
+    "mod.id.private_only": "请在和我的私聊里发 /id。",
     "mod.list.title": "👥 审核员（{count}）：",
     "mod.list.admin": "• {id}（管理员）",
     "mod.list.moderator": "• {id}",
@@ -270,6 +384,12 @@ STRINGS: dict[str, str] = {
     "mod.unblock.usage": "用法：/unblock 号码 [原因]",
     "mod.unblock.done": "✅ 已把 {number} 移出黑名单。",
     "mod.unblock.not_listed": "{number} 不在黑名单上。",
+    "mod.blockdomain.usage": "用法：/blockdomain 域名 类型 [证据…]\n例如：/blockdomain example.com 钓鱼链接 多人举报\n类型：{categories}",
+    "mod.blockdomain.added": "✅ 已把域名 {domain} 列为诈骗网站（{category}）",
+    "mod.blockdomain.updated": "✅ 已更新域名 {domain}（{category}）",
+    "mod.unblockdomain.usage": "用法：/unblockdomain 域名 [原因]",
+    "mod.unblockdomain.done": "✅ {domain} 已从诈骗网站名单移除。",
+    "mod.unblockdomain.not_listed": "{domain} 不在诈骗网站名单上。",
     "mod.allow.usage": "用法：/allow 号码 所属机构 [别名，用 | 分开]\n例如：/allow 95588 中国工商银行 工行|ICBC",
     "mod.allow.added": "✅ 已把 {number} 记为「{owner}」的官方号码（别名：{aliases}）。",
     "mod.allow.updated": "✅ 已更新官方号码 {number}：「{owner}」（别名：{aliases}）。",
@@ -306,8 +426,10 @@ STRINGS: dict[str, str] = {
     "mod.source.moderator": "审核员",
     "mod.source.import": "导入",
     "mod.source.reports": "用户举报",
+    "mod.export.caption_domains": "📤 域名黑名单，共 {count} 条。改好后发回给我就能导入。",
     "mod.export.caption": "📤 黑名单，共 {count} 条。改好后发回给我就能导入。",
     "mod.import.preview.blocklist": "📄 {name}（黑名单）：新增 {add} 条 · 更新 {update} 条 · 不变 {same} 条",
+    "mod.import.preview.domains": "📄 {name}（域名黑名单）：新增 {add} 条 · 更新 {update} 条 · 不变 {same} 条",
     "mod.import.preview.allowlist": "📄 {name}（官方号码）：新增 {add} 条 · 更新 {update} 条 · 不变 {same} 条",
     "mod.import.more": "……还有 {count} 条",
     "mod.import.ask": "确认导入吗？",
@@ -320,6 +442,7 @@ STRINGS: dict[str, str] = {
     "mod.import.cancelled": "已取消，{name} 没有导入，什么都没改。",
     "mod.import.expired": "这次导入已经失效了，请重新发送文件。",
     "mod.import.too_big": "❌ 文件太大，最多 {mb} MB。",
+    "mod.import.spreadsheet": "📄「{name}」是表格文件，我只能读 CSV。请在 Excel、WPS 或 Numbers 里另存为 CSV（UTF-8 或 GBK 编码），再发给我。",
     "mod.import.needs_admin": "❌ {name} 里有 {count} 行一位版主不能单独改（会影响很多人），什么都没有导入：",
     "mod.import.held_line": "第 {line} 行 {number}：{reasons}",
     "mod.import.needs_admin_fix": "请删去这些行再发一次，或者请管理员导入这个文件。",
@@ -341,6 +464,10 @@ STRINGS: dict[str, str] = {
     "csv.error.unknown_category": "没有“{name}”这个类型，请用其中之一：{choices}",
     "csv.error.bad_date": "日期“{date}”不对：请写成 年-月-日，例如 2026-06-30",
     "csv.error.empty_owner": "号码所属单位是空的",
+    "csv.error.domain_not_a_domain": "「{domain}」不是网址的域名（请写成 example.com 这样）",
+    "csv.error.domain_official": "{domain} 是官方网站（{owner}），不能列为诈骗网站",
+    "csv.error.domain_shared": "{domain} 是公共平台或短链接服务，不能整个列为诈骗网站：请列出诈骗网站自己的域名",
+    "csv.error.domain_duplicate": "域名 {domain} 已在第 {first} 行",
     "mod.btn.confirm_import": "✅ 确认导入",
     "mod.btn.cancel": "取消",
     "mod.btn.back": "↩️ 返回",

@@ -22,6 +22,15 @@ STRINGS: dict[str, str] = {
     "fit.more_reasons": "…還有 {count} 條依據，一條訊息放不下",
     "fit.more_numbers": "…還有 {count} 個號碼，一條訊息放不下",
     "no_evidence": "沒有找到可疑的說法、連結或號碼。",
+    "why.line": "為什麼：{reason}",
+    "why.sentence": "{text}。",
+    "why.low": "沒有發現詐騙常見的說法、可疑號碼或連結，但這不能證明它是安全的。",
+    "why.low.mild": "沒有發現明顯的詐騙跡象（有些說法或號碼在詐騙裡也常見，點「詳情」可以看），但這不能證明它是安全的。",
+    "why.low.not_chinese": "這條消息主要不是中文，我的文字判斷讀不懂，只查了號碼、連結和常見的詐騙說法：沒有發現問題，但這不能證明它是安全的。",
+    "why.phrases": "裡面有{phrases}這樣的話，是騙子常用的說法。",
+    "why.model": "這段話的寫法很像詐騙訊息。",
+    "why.model.category": "這段話的寫法很像「{category}」類詐騙。",
+    "why.blocklist": "號碼 {number} 在黑名單上，是已知的詐騙號碼。",
     "span.at": "（第 {start}–{end} 字）",
     "photo_note": "📷 只檢查了圖片的文字說明，圖片本身暫時還看不了。",
     "partial_note.budget": "⏱️ 這次檢查超出了時限，有幾項沒做完，結論只依據已完成的部分。",
@@ -42,15 +51,21 @@ STRINGS: dict[str, str] = {
     "ev.model": "文字很像詐騙訊息（可能性 {percent}%）",
     "ev.model.category": "文字很像「{category}」類詐騙（可能性 {percent}%）",
     "ev.model.low": "文字不太像詐騙訊息（詐騙可能性 {percent}%）",
+    "ev.model.low.raised": "單看文字，我的文字判斷沒有認出詐騙；這個結論來自其他依據",
     "ev.model.not_chinese": "這條消息主要不是中文：我的文字判斷只讀得懂中文，所以這次只查了號碼和連結",
     "ev.phrase": "出現詐騙常用說法「{phrase}」",
     "ev.phrases": "出現詐騙常用說法：{phrases}",
+    "ev.phrase.low": "有在詐騙裡也常見的說法「{phrase}」，但單憑它不能說明是詐騙",
     "ev.card_trafficking": "在招人出租、出售銀行卡、電話卡或帳號：「{phrase}」",
     "ev.url": "含有連結：{domain}",
     "ev.link.risky": "連結 {domain} 的樣子可疑，先別點開",
     "ev.link.lookalike": "連結 {domain} 模仿{brand}的網址，不是它的官方網站",
     "ev.link.shortener": "連結 {domain} 是短網址，看不出真正會打開哪個網站",
     "ev.link.ip_address": "連結 {domain} 直接用數字位址，正規機構不會這樣發連結",
+    "ev.link.blocklisted": "連結 {domain} 是已知的詐騙網站：{listed} 在詐騙網站名單上（{facts}）",
+    "ev.link.source": "來源：{source}",
+    "ev.link.source.import": "匯入的名單",
+    "ev.link.owner": "（這個網站實際屬於 {domain}）",
     "ev.forward.user": "↪️ 轉發自用戶「{title}」",
     "ev.forward.user_unknown": "↪️ 轉發自一位用戶",
     "ev.forward.hidden_user": "↪️ 轉發自隱藏了身份的用戶「{title}」",
@@ -99,11 +114,27 @@ STRINGS: dict[str, str] = {
     "advice.police_no_transfer": "公安、檢察院、法院不會打電話辦案，也沒有「安全帳戶」。",
     "advice.loan_no_fees": "正規貸款放款前不收手續費、保證金、解凍費。",
     "advice.task_scam": "刷單、做任務返佣金都是詐騙，先給的小錢是誘餌。",
+    "advice.prize_no_fee": "真的中獎不用先交錢：要你先交手續費、保證金或稅費才能領獎的，都是詐騙。",
+    "advice.investment_no_guarantee": "「穩賺不賠」「內部消息」「導師帶單」都是騙局，不要在對方給的平台或 APP 裡充錢。",
+    "advice.romance_no_money": "網上認識、沒見過面的人，一提借錢、投資或帶你上什麼平台，就是騙局。",
+    "advice.game_official_platform": "買賣遊戲帳號、裝備只在遊戲官方或正規交易平台上交易，不要私下轉帳。",
+    "advice.credit_record": "徵信記錄誰也不能花錢「修復」或「註銷」，只能向中國人民銀行徵信中心查詢、申訴。",
+    "advice.illegal_service": "賭博、代開發票、辦假證這類「服務」本身違法，錢交出去要不回來，還可能惹上官司。",
     "advice.card_crime": "出租、出售、出借銀行卡、電話卡、收款碼或聊天帳號是犯罪（幫信罪），千萬別做。",
     "advice.call_96110": "拿不準就打 96110（全國反詐專線）問一問。",
     "advice.call_110": "如果已經轉了錢，馬上打 110 報警，保存好聊天記錄和轉帳憑證。",
     "advice.report_app": "可以在「國家反詐中心」APP 裡舉報。",
     "advice.cannot_prove_safe": "「未發現明顯風險」不等於安全：一旦涉及錢、驗證碼或陌生連結，還是要先核實。",
+    "hotline.ask": "拿不準就打 {lines}問一問。",
+    "hotline.police": "如果已經轉了錢，馬上打 {lines} 報警，保存好聊天記錄和轉帳憑證。",
+    "hotline.report": "可以在{lines}裡查詢、舉報。",
+    "hotline.item": "{number}（{name}）",
+    "hotline.item.region": "{region} {item}",
+    "hotline.sep": "；",
+    "region.name.mainland": "中國大陸",
+    "region.name.hk": "香港",
+    "region.name.tw": "台灣",
+    "region.name.mo": "澳門",
 
     # ── Categories (keys from bot.categories) ────────────────────────────────────────────────
     "cat.impersonate_police": "冒充公檢法",
@@ -124,9 +155,25 @@ STRINGS: dict[str, str] = {
     "cmd.start": "開始使用",
     "cmd.help": "能做什麼、不能做什麼",
     "cmd.lang": "換回覆的文字（簡體/繁體/English）",
+    "cmd.region": "選擇所在地區（反詐熱線按地區給出）",
     "cmd.privacy": "保存了什麼、保存多久",
     "cmd.appeal": "號碼被誤列入黑名單？申訴",
     "cmd.quiet": "群管理員：設定本群安靜模式（on/off）",
+    "cmd.queue": "審核員：處理舉報和申訴",
+    "cmd.feedback": "審核員：處理「判斷有誤」回饋",
+    "cmd.block": "審核員：加入黑名單",
+    "cmd.unblock": "審核員：移出黑名單",
+    "cmd.blockdomain": "審核員：把詐騙網站加入網域黑名單",
+    "cmd.unblockdomain": "審核員：把網站移出網域黑名單",
+    "cmd.allow": "審核員：登記官方號碼",
+    "cmd.lookup": "審核員：查一個號碼的紀錄",
+    "cmd.export": "審核員：匯出黑名單（CSV）",
+    "cmd.stats": "審核員：最近 7 天統計",
+    "cmd.id": "查看使用者 ID",
+    "cmd.mod": "管理員：新增、移除審核員",
+    "cmd.trends": "本週常見的詐騙類型",
+    "bot.short_description": "反詐助手：轉發可疑訊息或傳號碼給我，告訴你像不像詐騙、為什麼、該怎麼做。",
+    "bot.description": "我是反詐助手。把可疑的簡訊、聊天紀錄轉發給我，或者傳文字、電話號碼給我，我會告訴你風險等級（高風險 / 可疑 / 未發現明顯風險）、原因和該怎麼做。我不能證明訊息一定安全；我永遠不會要驗證碼、密碼或錢。拿不準打 96110，已經轉了錢打 110。",
     "start": (
         "你好！我是反詐助手。\n\n"
         "把可疑的短信、聊天記錄轉發給我，或者直接把文字、電話號碼發給我，"
@@ -176,6 +223,19 @@ STRINGS: dict[str, str] = {
     "lang.name.zh-Hans": "简体中文",
     "lang.name.zh-Hant": "繁體中文",
     "lang.name.en": "English",
+    "region.prompt": "回覆裡的反詐熱線、舉報管道按你所在的地區給出。現在：{current}。\n傳送 /region mainland（中國大陸）、/region hk（香港）、/region tw（台灣）、/region mo（澳門），或 /region auto（按你的文字和訊息裡的號碼自動選擇）。",
+    "region.auto": "自動選擇",
+    "region.set": "好的，以後給你{region}的反詐熱線。",
+    "region.set_auto": "好的，以後按你的文字和訊息裡的號碼自動選擇反詐熱線。",
+    "start.check": "好的，來查一查。把可疑的訊息長按轉發給我，或者把文字、電話號碼直接傳給我。",
+    "start.report": "怎麼檢舉：先把可疑訊息轉發給我檢查，再點結果下面的「🚩 檢舉」。志工審核員核實後會把號碼加入黑名單，提醒更多人。檢舉後可以選「🔔 有結果時告訴我」。",
+    "privacy.notify": "• 你檢舉後選了「有結果時告訴我」：保存你的聊天 ID，只保存到審核有結果、告訴你之後就刪除（最多 {days} 天）。",
+    "trends.title": "📊 本週（近 7 天）的詐騙趨勢",
+    "trends.top": "被檢舉最多的類型：",
+    "trends.item": "{rank}. {category}：{count} 次",
+    "trends.numbers": "被檢舉的號碼：{reported} 個；新加入黑名單的號碼：{blocked} 個。",
+    "trends.none": "本週還沒有收到檢舉。",
+    "trends.footer": "收到可疑訊息，轉發給我查一查。",
 
     # ── Buttons and their answers ────────────────────────────────────────────────────────────
     "btn.report": "🚩 舉報",
@@ -202,6 +262,23 @@ STRINGS: dict[str, str] = {
     "check.expired": "這條檢查結果已經過期，請重新發送訊息給我檢查。",
     "details.unavailable": "原訊息已經找不到了，看不了詳情。請重新發送一次。",
     "callback.unknown": "這個按鈕已經失效了。",
+    "btn.notify": "🔔 有結果時告訴我",
+    "btn.share": "📤 分享給家人",
+    "notify.on": "好的，審核有結果時我會私聊告訴你一次。",
+    "outcome.accepted_number": "你檢舉的號碼 {number} 已經審核確認，加入了黑名單。謝謝你提醒大家！",
+    "outcome.accepted_text": "你檢舉的訊息已經審核確認是詐騙（{category}）。謝謝你提醒大家！",
+    "outcome.rejected": "你檢舉的內容審核員看過了：目前證據不足，暫時不加入黑名單。謝謝你的檢舉！",
+    "share.header": "🛡️ 反詐助手的檢查結果",
+    "share.why": "為什麼：{reasons}",
+    "share.footer": "想自己查：把可疑訊息轉發給 @{bot_username}",
+    "share.expired": "這條檢查結果已經過期，請重新檢查後再分享。",
+    "share.reason.blocklist": "號碼在黑名單上",
+    "share.reason.impersonation": "自稱機構卻給了非官方號碼或網址",
+    "share.reason.number_signal": "號碼有可疑之處",
+    "share.reason.model": "文字很像詐騙訊息",
+    "share.reason.phrase": "有詐騙常用說法",
+    "share.reason.card_trafficking": "在招人出租、出售銀行卡或帳號",
+    "share.reason.risky_link": "連結可疑",
 
     # ── Input the bot cannot check, limits, errors ───────────────────────────────────────────
     "input.too_long": (
@@ -237,6 +314,8 @@ STRINGS: dict[str, str] = {
     "group.only_in_groups": "這個命令只能在群裡用。",
     "group.alert": "⚠️ 提醒大家：上面這條訊息風險很高，請不要照著做。",
     "group.rate_limited": "本群這一分鐘要檢查的訊息太多了（每分鐘最多 {limit} 條），請稍等一會兒再找我。",
+    "group.welcome": "大家好，我是反詐助手。在群裡我平時不說話：有人@我、回覆我，或者我看到高風險的訊息時，才會提醒大家。\n想查一條訊息：回覆那條訊息並@我。\n群管理員可以用 /quiet off 讓我檢查每條訊息，用 /quiet on 恢復安靜。",
+    "group.already_answered": "這條訊息我已經回答過了，請看上面的回覆。",
 
     # ── Inline mode ──────────────────────────────────────────────────────────────────────────
     "inline.prompt_title": "輸入號碼或一句話來檢查",
@@ -260,6 +339,41 @@ STRINGS: dict[str, str] = {
     "mod.mod.removed": "✅ 已取消 {id} 的審核員身份。",
     "mod.mod.not_moderator": "{id} 不是審核員。",
     "mod.mod.is_admin": "{id} 是管理員（FANZHA_ADMIN_IDS），不能用指令移除。",
+    "mod.mod.hidden": "❌ 這條轉發訊息的原發送人隱藏了帳號，我看不到 TA 的 ID，所以沒有設定任何人。請 TA 給我發 /id，再用 /mod add 使用者ID。",
+    "mod.mod.not_person": "❌ 這條訊息不是某個人發的（來自頻道、群組或機器人），沒辦法設為審核員。",
+    "mod.mod.welcome_unreachable": "⚠️ 還沒能通知 TA：TA 沒有和我私聊過，或者封鎖了我。請 TA 先給我發 /start，你再發一次 /mod add {id}，我會把說明和指令選單發給 TA。",
+    "mod.welcome": (
+        "👋 你好！管理員剛把你設為反詐助手的志願審核員，謝謝你幫忙。\n\n"
+        "現在你可以：\n"
+        "• /queue 處理大家舉報的號碼和訊息，以及號碼主人的申訴（從這裡開始）\n"
+        "• /feedback 看使用者認為「判斷有誤」的結果\n"
+        "• /lookup 號碼：查它的紀錄；/block、/unblock 管理黑名單；/allow 登記官方號碼\n"
+        "• 發來 CSV 檔案可以批次匯入；/export 匯出黑名單；/stats 看統計\n\n"
+        "有新舉報進入隊列時我會通知你。這些指令已經在你的指令選單裡；發 /help 看詳細說明。"
+    ),
+    "mod.help.moderator": (
+        "🛡 審核員指令（只有審核員能看到這一段）：\n"
+        "/queue 處理舉報和申訴，每項都有按鈕：加入黑名單、駁回或跳過\n"
+        "/feedback 處理「判斷有誤」的回饋\n"
+        "/block 號碼 類型 [證據] [expires=YYYY-MM-DD] 加入黑名單；回覆一條轉發來的訊息發 /block 類型，"
+        "把裡面的號碼都加進去\n"
+        "/unblock 號碼 [原因] 移出黑名單\n"
+        "/blockdomain 網域 類型 [證據] 把詐騙網站加入網域黑名單，/unblockdomain 網域 [原因] 移出\n"
+        "/allow 號碼 所屬機構 [別名] 登記官方號碼\n"
+        "/lookup 號碼 查紀錄和歷史\n"
+        "/export 匯出黑名單（/export domains 匯出網域黑名單）；直接發 CSV 檔案來匯入（先預覽，再確認）\n"
+        "/stats 最近 7 天統計\n"
+        "/id 查自己的使用者 ID；回覆一條訊息發 /id，查它的發送人"
+    ),
+    "mod.help.admin": (
+        "👑 管理員：/mod add 使用者ID 新增審核員（也可以回覆對方發來或轉發來的訊息），/mod remove 使用者ID 移除，"
+        "/mod list 查看全部。不知道對方的 ID？請 TA 給我發 /id。"
+    ),
+    "mod.id.own": "你的 Telegram 使用者 ID：{id}",
+    "mod.id.sender": "這條訊息發送人的 Telegram 使用者 ID：{id}",
+    "mod.id.hidden": "這條轉發訊息的原發送人隱藏了自己的帳號（Telegram 的轉發隱私設定），我看不到 TA 的 ID。請 TA 自己給我發 /id。",
+    "mod.id.not_person": "這條訊息不是某個人發的（來自頻道、群組或機器人），沒有使用者 ID。",
+    "mod.id.private_only": "請在和我的私聊裡發 /id。",
     "mod.list.title": "👥 審核員（{count}）：",
     "mod.list.admin": "• {id}（管理員）",
     "mod.list.moderator": "• {id}",
@@ -270,6 +384,12 @@ STRINGS: dict[str, str] = {
     "mod.unblock.usage": "用法：/unblock 號碼 [原因]",
     "mod.unblock.done": "✅ 已把 {number} 移出黑名單。",
     "mod.unblock.not_listed": "{number} 不在黑名單上。",
+    "mod.blockdomain.usage": "用法：/blockdomain 網域 類型 [證據…]\n例如：/blockdomain example.com 釣魚連結 多人舉報\n類型：{categories}",
+    "mod.blockdomain.added": "✅ 已把網域 {domain} 列為詐騙網站（{category}）",
+    "mod.blockdomain.updated": "✅ 已更新網域 {domain}（{category}）",
+    "mod.unblockdomain.usage": "用法：/unblockdomain 網域 [原因]",
+    "mod.unblockdomain.done": "✅ {domain} 已從詐騙網站名單移除。",
+    "mod.unblockdomain.not_listed": "{domain} 不在詐騙網站名單上。",
     "mod.allow.usage": "用法：/allow 號碼 所屬機構 [別名，用 | 分開]\n例如：/allow 95588 中國工商銀行 工行|ICBC",
     "mod.allow.added": "✅ 已把 {number} 記為「{owner}」的官方號碼（別名：{aliases}）。",
     "mod.allow.updated": "✅ 已更新官方號碼 {number}：「{owner}」（別名：{aliases}）。",
@@ -306,8 +426,10 @@ STRINGS: dict[str, str] = {
     "mod.source.moderator": "審核員",
     "mod.source.import": "匯入",
     "mod.source.reports": "使用者舉報",
+    "mod.export.caption_domains": "📤 網域黑名單，共 {count} 條。改好後發回給我就能匯入。",
     "mod.export.caption": "📤 黑名單，共 {count} 條。改好後發回給我就能匯入。",
     "mod.import.preview.blocklist": "📄 {name}（黑名單）：新增 {add} 條 · 更新 {update} 條 · 不變 {same} 條",
+    "mod.import.preview.domains": "📄 {name}（網域黑名單）：新增 {add} 條 · 更新 {update} 條 · 不變 {same} 條",
     "mod.import.preview.allowlist": "📄 {name}（官方號碼）：新增 {add} 條 · 更新 {update} 條 · 不變 {same} 條",
     "mod.import.more": "……還有 {count} 條",
     "mod.import.ask": "確認匯入嗎？",
@@ -320,6 +442,7 @@ STRINGS: dict[str, str] = {
     "mod.import.cancelled": "已取消，{name} 沒有匯入，什麼都沒改。",
     "mod.import.expired": "這次匯入已經失效了，請重新傳送檔案。",
     "mod.import.too_big": "❌ 檔案太大，最多 {mb} MB。",
+    "mod.import.spreadsheet": "📄「{name}」是試算表檔案，我只能讀 CSV。請在 Excel、WPS 或 Numbers 裡另存為 CSV（UTF-8 或 GBK 編碼），再發給我。",
     "mod.import.needs_admin": "❌ {name} 裡有 {count} 行一位版主不能單獨改（會影響很多人），什麼都沒有匯入：",
     "mod.import.held_line": "第 {line} 行 {number}：{reasons}",
     "mod.import.needs_admin_fix": "請刪去這些行再傳一次，或者請管理員匯入這個檔案。",
@@ -341,6 +464,10 @@ STRINGS: dict[str, str] = {
     "csv.error.unknown_category": "沒有「{name}」這個類型，請用其中之一：{choices}",
     "csv.error.bad_date": "日期「{date}」不對：請寫成 年-月-日，例如 2026-06-30",
     "csv.error.empty_owner": "號碼所屬單位是空的",
+    "csv.error.domain_not_a_domain": "「{domain}」不是網址的網域（請寫成 example.com 這樣）",
+    "csv.error.domain_official": "{domain} 是官方網站（{owner}），不能列為詐騙網站",
+    "csv.error.domain_shared": "{domain} 是公共平台或短網址服務，不能整個列為詐騙網站：請列出詐騙網站自己的網域",
+    "csv.error.domain_duplicate": "網域 {domain} 已在第 {first} 行",
     "mod.btn.confirm_import": "✅ 確認匯入",
     "mod.btn.cancel": "取消",
     "mod.btn.back": "↩️ 返回",

@@ -44,7 +44,8 @@ def test_model_flags_fraud_the_rules_miss_and_says_why(polling_bot: BotProcess) 
     fake.send_text(person, FRAUD)
     reply = fake.wait_for("sendMessage", since=mark, timeout=60, chat_id=person["id"])
     assert reply.text.splitlines()[0] in ("🔴 高风险", "🟠 可疑")
-    assert re.search(r"可能性 \d+%", reply.text)
+    # One plain sentence why, never a bare probability (the percentage is in 📋 详情).
+    assert re.search(r"^为什么：\S.*。$", reply.text, re.MULTILINE) and "%" not in reply.text
 
 
 def test_ordinary_family_message_stays_low(polling_bot: BotProcess) -> None:

@@ -24,16 +24,41 @@ async def test_scam_text_gets_high_verdict_with_reasons_advice_and_buttons(bot: 
     mark, update = await bot.send({"message": bot.fake.message(person, SCAM)})
     call = bot.fake.wait_for("sendMessage", since=mark, timeout=5)
     assert call.text.startswith("🔴 高风险")
-    assert "安全账户" in call.text and "+86 170 1234 5678" in call.text and "96110" in call.text
+    assert "为什么：自称「" in call.text  # the strongest reason: a police name with a mobile number
+    assert "+86 170 1234 5678" in call.text and "96110" in call.text
     assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
-    assert [b["text"] for b in call.buttons] == ["🚩 举报", "🤔 判断有误", "📋 详情"]
-    assert all(len(b["callback_data"].encode()) <= 64 for b in call.buttons)
+    assert [b["text"] for b in call.buttons] == ["🚩 举报", "🤔 判断有误", "📋 详情", "📤 分享给家人"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in call.buttons if "callback_data" in b)
 
 
-async def test_bland_text_is_low_and_says_it_cannot_prove_safety(bot: InProcessBot) -> None:
+async def test_a_verdict_reads_on_a_phone_one_plain_reason_then_what_to_do_and_details_keep_the_rest(
+        bot: InProcessBot) -> None:
+    """The short card: level, ONE sentence why with a pointer to the rest, the number, what to do. The 📋 详情
+    button turns it into every reason with its place in the text."""
+    person = user(2020)
+    mark, _ = await bot.send({"message": bot.fake.message(person, SCAM)})
+    reply = bot.fake.wait_for("sendMessage", since=mark, timeout=5)
+    blocks = reply.text.split("\n\n")
+    assert blocks[0].splitlines()[:2] == ["🔴 高风险", "这很可能是诈骗。"]
+    assert blocks[1].splitlines() == [
+        "为什么：自称「公安机关报警电话」，却让你联系 +86 170 1234 5678，这不是它的官方号码（官方号码：110）。",
+        "（还有 5 条依据，点「详情」查看）"]
+    assert blocks[2].startswith("号码：\n📞 +86 170 1234 5678") and blocks[-1].startswith("怎么做：\n• ")
+    assert "%" not in reply.text
+    details = next(b["callback_data"] for b in reply.buttons if b["text"] == "📋 详情")
+    mark = await bot.feed(bot.fake.make_update({"callback_query": {
+        "id": "d1", "from": person, "message": reply.result, "chat_instance": "c", "data": details}}))
+    detailed = bot.fake.wait_for("editMessageText", since=mark, timeout=5).text
+    why = next(b for b in detailed.split("\n\n") if b.startswith("为什么："))
+    start = SCAM.index("安全账户")
+    assert why.count("\n• ") == 6 and f"「安全账户」（第 {start + 1}–{start + 4} 字）" in why
+
+
+async def test_bland_text_is_low_and_says_what_was_checked_and_that_it_cannot_prove_safety(
+        bot: InProcessBot) -> None:
     text = await _reply(bot, {"message": bot.fake.message(user(2002), BLAND)})
-    assert text.startswith("🟢 未发现明显风险")
-    assert "不能证明" in text
+    assert text.split("\n\n")[0].splitlines() == [
+        "🟢 未发现明显风险", "没有发现诈骗常见的说法、可疑号码或链接，但这不能证明它是安全的。"]
 
 
 @pytest.mark.parametrize(("code", "text", "first_line"), [
