@@ -18,7 +18,7 @@ from bot.locales import has, t
 from bot.render import category_name, headline, render_verdict, summary_line
 from bot.telegram import buttons
 from bot.telegram.extract import Checkable, is_bare_number
-from bot.telegram.public import run_check
+from bot.telegram.public import regions_for, run_check
 from bot.telegram.replies import NO_PREVIEW, language_for
 from bot.telegram.services import Services, services
 
@@ -75,7 +75,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         message = t(lang, "input.bad_number")
         await query.answer([_article(_result_id("bad", lang), message, "", message)], cache_time=0)
         return
-    card = render_verdict(verdict, lang)
+    card = render_verdict(verdict, lang, regions=await regions_for(svc, query.from_user, lang, verdict))
     result = _article(_result_id(lang, text), headline(verdict, lang), summary_line(verdict, lang), card)
     await query.answer([result], cache_time=CACHE_SECONDS, is_personal=True)
 

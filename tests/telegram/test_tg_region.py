@@ -92,3 +92,14 @@ async def test_a_meeting_id_or_qq_number_is_not_an_invalid_phone_number(bot: InP
     for text in ("腾讯会议号码 123 456 789，密码 6666", "加我QQ号码 12345678", "会议号 123 456 789"):
         reply = await _reply(bot, {"message": bot.fake.message(user(9108), text)})
         assert t("zh-Hans", "num.invalid") not in reply and "📞" not in reply, reply
+
+
+async def test_an_inline_verdict_gives_the_readers_hotlines_too(bot: InProcessBot) -> None:
+    """Inline mode is how a verdict is shared into a family chat: it must carry the reader's hotlines, not
+    always the mainland's."""
+    reader = user(7303, "陳太", language_code="zh-hant")
+    mark, _ = await bot.send({"inline_query": {"id": "iq-hk", "from": reader, "query": HK_SCAM, "offset": "",
+                                               "chat_type": "sender"}})
+    answer = bot.fake.wait_for("answerInlineQuery", since=mark, timeout=5)
+    card = answer.params["results"][0]["input_message_content"]["message_text"]
+    assert "18222" in card and "96110" not in card
