@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     bindparam,
-    func,
     insert,
     select,
     update,
@@ -209,23 +208,11 @@ class BlocklistRepo(StoreBase):
             return row if row is not None and row.action == IMPORT_ACTION else None
 
     def blocklist_entries(self, *, include_removed: bool = False) -> Iterator[BlocklistEntry]:
-        """All entries (by number), streamed in pages so a million rows do not sit in memory."""
-        last_id = 0
-        while True:
-            with self._read() as session:
-                stmt = select(BlocklistEntry).where(BlocklistEntry.id > last_id)
-                if not include_removed:
-                    stmt = stmt.where(BlocklistEntry.active.is_(True))
-                page = list(session.scalars(stmt.order_by(BlocklistEntry.id).limit(_BULK_CHUNK)))
-            if not page:
-                return
-            yield from page
-            last_id = page[-1].id
+        """All entries (by id), streamed in pages so a million rows do not sit in memory."""
+        return self._stream_entries(BlocklistEntry, include_removed=include_removed)
 
     def count_blocklist(self) -> int:
-        with self._read() as session:
-            return session.scalar(select(func.count()).select_from(BlocklistEntry)
-                                  .where(BlocklistEntry.active.is_(True))) or 0
+        return self._count_active(BlocklistEntry)
 
     # --- blocklist CSV ----------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 import bot.store.csvfiles as csvfiles
 from bot.store.csvfiles import CsvError, LineError
@@ -196,22 +196,10 @@ class DomainsRepo(StoreBase):
 
     def domain_entries(self, *, include_removed: bool = False) -> Iterator[DomainBlocklistEntry]:
         """All entries (by id), streamed in pages."""
-        last_id = 0
-        while True:
-            with self._read() as session:
-                stmt = select(DomainBlocklistEntry).where(DomainBlocklistEntry.id > last_id)
-                if not include_removed:
-                    stmt = stmt.where(DomainBlocklistEntry.active.is_(True))
-                page = list(session.scalars(stmt.order_by(DomainBlocklistEntry.id).limit(_BULK_CHUNK)))
-            if not page:
-                return
-            yield from page
-            last_id = page[-1].id
+        return self._stream_entries(DomainBlocklistEntry, include_removed=include_removed)
 
     def count_domains(self) -> int:
-        with self._read() as session:
-            return session.scalar(select(func.count()).select_from(DomainBlocklistEntry)
-                                  .where(DomainBlocklistEntry.active.is_(True))) or 0
+        return self._count_active(DomainBlocklistEntry)
 
     def domain_history(self, domain: str) -> list[AuditLog]:
         """Every audited change of one domain's entry, oldest first (an import's added entry: see the module)."""

@@ -342,8 +342,9 @@ def _bulk_insert(session: Session, table: Any, columns: Sequence[str], rows: Ite
 
 
 class StoreBase:
-    """The engine, sessions, migrations and the audit trail that every aggregate's queries share."""
-    """fanzha's data. Build with ``Store.open(url)``; share one per process; ``close()`` at the end."""
+    """The engine, sessions, migrations and the audit trail that every aggregate's queries share.
+
+    fanzha's data: build with ``Store.open(url)``; share one per process; ``close()`` at the end."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -355,6 +356,25 @@ class StoreBase:
         self._write_lock: AbstractContextManager = (
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext())
         self._lookup = _CompiledLookup(engine)
+
+    def _stream_entries(self, model: Any, *, include_removed: bool) -> Iterator[Any]:
+        """Every row of a list table (``active`` rows unless ``include_removed``), by id, in pages, so a
+        million rows never sit in memory at once."""
+        last_id = 0
+        while True:
+            with self._read() as session:
+                stmt = select(model).where(model.id > last_id)
+                if not include_removed:
+                    stmt = stmt.where(model.active.is_(True))
+                page = list(session.scalars(stmt.order_by(model.id).limit(_BULK_CHUNK)))
+            if not page:
+                return
+            yield from page
+            last_id = page[-1].id
+
+    def _count_active(self, model: Any) -> int:
+        with self._read() as session:
+            return session.scalar(select(func.count()).select_from(model).where(model.active.is_(True))) or 0
 
     @classmethod
     def open(cls, url: str, *, allowlist_seed: Path | None = DEFAULT_ALLOWLIST_SEED) -> Any:
