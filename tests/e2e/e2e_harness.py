@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +107,19 @@ class BotProcess:
 
         with sqlite3.connect(self.db_path, timeout=30) as db:
             return db.execute(sql, params).fetchall()
+
+
+@contextmanager
+def webhook_process(fake: FakeTelegram, workdir: Path, secret_token: str) -> Iterator[tuple[BotProcess, str]]:
+    """``fanzha run --webhook`` on a free loopback port, registered and listening; yields (process, base URL).
+    The webhook path is ``/telegram/hook`` under the base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    bot = BotProcess(fake, workdir, ("--webhook", "--listen", "127.0.0.1", "--port", str(port),
+                                     "--url", f"{base}/telegram/hook", "--secret-token", secret_token))
+    try:
+        bot.wait_ready("setWebhook")
+        wait_listening(port)
+        yield bot, base
+    finally:
+        bot.stop()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_harness import BotProcess, free_port, wait_listening
+from e2e_harness import BotProcess, free_port, wait_listening, webhook_process
 from fakes.telegram_api import FakeTelegram, user
 from pgdb import PG_ADMIN_DSN, new_pg_database
 from prometheus_client.parser import text_string_to_metric_families
@@ -50,17 +50,8 @@ def sample(base: str, name: str, **labels: str) -> float:
 
 @pytest.fixture(scope="module")
 def webhook_bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotProcess, str, str]]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    bot = BotProcess(fake, tmp_path_factory.mktemp("health"),
-                     ("--webhook", "--listen", "127.0.0.1", "--port", str(port), "--url", f"{base}/telegram/hook",
-                      "--secret-token", SECRET_TOKEN))
-    try:
-        bot.wait_ready("setWebhook")
-        wait_listening(port)
+    with webhook_process(fake, tmp_path_factory.mktemp("health"), SECRET_TOKEN) as (bot, base):
         yield bot, base, f"{base}/telegram/hook"
-    finally:
-        bot.stop()
 
 
 def test_webhook_port_answers_healthz_and_readyz(webhook_bot: tuple[BotProcess, str, str]) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import BotProcess, bot_env, free_port, wait_listening
+from e2e_harness import BotProcess, bot_env, free_port, wait_listening, webhook_process
 from fakes.telegram_api import FakeTelegram, user
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +21,8 @@ SCAM = "【顺丰快递】您的快递丢失，理赔请添加客服微信并提
 
 @pytest.fixture(scope="module")
 def webhook_bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotProcess, str]]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    bot = BotProcess(fake, tmp_path_factory.mktemp("webhook"),
-                     ("--webhook", "--listen", "127.0.0.1", "--port", str(port), "--url", url,
-                      "--secret-token", SECRET_TOKEN))
-    try:
-        bot.wait_ready("setWebhook")
-        wait_listening(port)
-        yield bot, url
-    finally:
-        bot.stop()
+    with webhook_process(fake, tmp_path_factory.mktemp("webhook"), SECRET_TOKEN) as (bot, base):
+        yield bot, f"{base}/telegram/hook"
 
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
-from e2e_harness import BotProcess, free_port, wait_listening
+from e2e_harness import BotProcess, webhook_process
 from fakes.telegram_api import FakeTelegram, user
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +21,8 @@ BIG = 5 * 1024 * 1024
 
 @pytest.fixture(scope="module")
 def webhook_bot(fake: FakeTelegram, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotProcess, str]]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    bot = BotProcess(fake, tmp_path_factory.mktemp("webhook-limits"),
-                     ("--webhook", "--listen", "127.0.0.1", "--port", str(port), "--url", url,
-                      "--secret-token", SECRET_TOKEN))
-    try:
-        bot.wait_ready("setWebhook")
-        wait_listening(port)
-        yield bot, url
-    finally:
-        bot.stop()
+    with webhook_process(fake, tmp_path_factory.mktemp("webhook-limits"), SECRET_TOKEN) as (bot, base):
+        yield bot, f"{base}/telegram/hook"
 
 
 def _headers(url: str, length: int) -> bytes:
