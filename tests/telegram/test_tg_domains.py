@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.telegram_api import Call, FakeTelegram, entity, group_chat, user
-from tg_harness import InProcessBot, running_bot
+from fakes.telegram_api import FakeTelegram, group_chat, user
+from tg_harness import InProcessBot, running_bot, say
 
 from bot.locales import t
 
@@ -25,14 +25,6 @@ async def bot(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[InProcessBot]
     async with running_bot(fake, tmp_path, admin_ids=frozenset({ADMIN["id"]})) as running:
         running.services.store.add_moderator(MODERATOR["id"], actor="tg:1000")
         yield running
-
-
-async def say(bot: InProcessBot, person: dict[str, Any], text: str, chat: dict[str, Any] | None = None) -> Call:
-    fields: dict[str, Any] = {"chat": chat} if chat else {}
-    if text.startswith("/"):
-        fields["entities"] = [entity(text, text.split()[0], "bot_command")]
-    mark, _ = await bot.send({"message": bot.fake.message(person, text, **fields)})
-    return bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=(chat or person)["id"])
 
 
 def _no_preview(params: dict[str, Any]) -> bool:

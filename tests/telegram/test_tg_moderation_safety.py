@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.telegram_api import Call, FakeTelegram, entity, group_chat, user
-from tg_harness import InProcessBot, running_bot
+from fakes.telegram_api import Call, FakeTelegram, group_chat, user
+from tg_harness import InProcessBot, command_message, running_bot, say
 
 from bot.locales import t
 
@@ -25,16 +25,6 @@ async def bot(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[InProcessBot]
     async with running_bot(fake, tmp_path, admin_ids=frozenset({ADMIN["id"]})) as running:
         running.services.store.add_moderator(MODERATOR["id"], actor="tg:1000")
         yield running
-
-
-def _command(bot: InProcessBot, person: dict[str, Any], text: str, **fields: Any) -> dict[str, Any]:
-    return bot.fake.message(person, text, entities=[entity(text, text.split()[0], "bot_command")], **fields)
-
-
-async def say(bot: InProcessBot, person: dict[str, Any], text: str) -> Call:
-    message = _command(bot, person, text) if text.startswith("/") else bot.fake.message(person, text)
-    mark, _ = await bot.send({"message": message})
-    return bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=person["id"])
 
 
 async def tap(bot: InProcessBot, person: dict[str, Any], message: Call, label: str) -> str | None:
@@ -92,7 +82,7 @@ async def test_a_moderator_alone_cannot_block_every_mainland_mobile(bot: InProce
 
 
 async def test_an_edited_old_command_does_not_run_again(bot: InProcessBot) -> None:
-    old = _command(bot, MODERATOR, "/block 13800138000 其他", edit_date=1_900_000_000)
+    old = command_message(bot, MODERATOR, "/block 13800138000 其他", edit_date=1_900_000_000)
     mark, _ = await bot.send({"edited_message": old})
     bot.fake.assert_silent("sendMessage", since=mark, within=0.5)
     assert bot.rows("SELECT count(*) FROM blocklist_entries") == [(0,)]
@@ -102,7 +92,7 @@ async def test_cancel_in_a_group_neither_announces_nor_cancels_a_private_appeal(
     member = user(5000, "号码主人")
     await say(bot, member, "/appeal")
     group = group_chat(-1001234567002, "小区群")
-    mark, _ = await bot.send({"message": _command(bot, member, "/cancel", chat=group)})
+    mark, _ = await bot.send({"message": command_message(bot, member, "/cancel", chat=group)})
     bot.fake.assert_silent("sendMessage", since=mark, within=0.5, chat_id=group["id"])
     assert bot.rows("SELECT count(*) FROM pending_flows WHERE key LIKE 'appeal:%'") == [(1,)]
     assert (await say(bot, member, "/cancel")).text == t(ZH, "mod.appeal.cancelled")  # in private it works

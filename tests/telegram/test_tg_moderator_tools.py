@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.telegram_api import Call, FakeTelegram, entity, group_chat, user
-from tg_harness import InProcessBot, running_bot
+from fakes.telegram_api import Call, FakeTelegram, group_chat, user
+from tg_harness import InProcessBot, running_bot, say
 
 from bot.locales import t
 from bot.store import Store
@@ -30,19 +30,6 @@ def fake() -> Iterator[FakeTelegram]:
     """A fake of its own per test: command menus are read from every call the fake has seen."""
     with FakeTelegram() as server:
         yield server
-
-
-def _command(bot: InProcessBot, person: dict[str, Any], text: str, **fields: Any) -> dict[str, Any]:
-    return bot.fake.message(person, text, entities=[entity(text, text.split()[0], "bot_command")], **fields)
-
-
-async def say(bot: InProcessBot, person: dict[str, Any], text: str | None, **fields: Any) -> Call:
-    """Send ``text`` (a command when it starts with /) as ``person``; the bot's first reply in that chat."""
-    message = _command(bot, person, text, **fields) if text and text.startswith("/") else \
-        bot.fake.message(person, text, **fields)
-    mark, _ = await bot.send({"message": message})
-    chat_id = fields["chat"]["id"] if "chat" in fields else person["id"]
-    return bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=chat_id)
 
 
 def _forward(bot: InProcessBot, kind: str, **origin: Any) -> dict[str, Any]:

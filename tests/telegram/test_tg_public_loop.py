@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.telegram_api import Call, FakeTelegram, entity, group_chat, user
-from tg_harness import InProcessBot, running_bot
+from fakes.telegram_api import Call, FakeTelegram, group_chat, user
+from tg_harness import InProcessBot, command_message, running_bot, say
 
 from bot.locales import t
 from bot.telegram.app import COMMAND_LANGUAGES
@@ -26,16 +26,6 @@ SCAM = "【工商银行】您的账户涉嫌洗钱已被冻结，请立即拨打
 async def bot(fake: FakeTelegram, tmp_path: Path) -> AsyncIterator[InProcessBot]:
     async with running_bot(fake, tmp_path, admin_ids=frozenset({ADMIN["id"]}), report_threshold=2) as running:
         yield running
-
-
-def _command(bot: InProcessBot, person: dict[str, Any], text: str, **fields: Any) -> dict[str, Any]:
-    return bot.fake.message(person, text, entities=[entity(text, text.split()[0], "bot_command")], **fields)
-
-
-async def _say(bot: InProcessBot, person: dict[str, Any], text: str) -> Call:
-    message = _command(bot, person, text) if text.startswith("/") else bot.fake.message(person, text)
-    mark, _ = await bot.send({"message": message})
-    return bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=person["id"])
 
 
 async def _tap(bot: InProcessBot, person: dict[str, Any], sent: Call, *, label: str | None = None,
@@ -57,14 +47,14 @@ def _labels(bot: InProcessBot, sent: Call) -> list[str]:
 
 
 async def _report(bot: InProcessBot, person: dict[str, Any], number: str, lang: str) -> Call:
-    verdict = await _say(bot, person, SCAM.format(number=number))
+    verdict = await say(bot, person, SCAM.format(number=number))
     await _tap(bot, person, verdict, label=t(lang, "btn.report"))
     await _tap(bot, person, verdict, label=t(lang, "btn.report_without_text"))
     return verdict
 
 
 async def _decide_first_item(bot: InProcessBot, *, block: bool) -> None:
-    mark, _ = await bot.send({"message": _command(bot, ADMIN, "/queue")})
+    mark, _ = await bot.send({"message": command_message(bot, ADMIN, "/queue")})
     # The item has buttons (moderators may also get a "new reports" notice meanwhile).
     item = bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=ADMIN["id"], where=lambda c: c.buttons)
     if block:
@@ -115,7 +105,7 @@ async def test_a_rejected_report_is_told_as_not_enough_evidence_in_the_reporters
 async def test_the_share_button_gives_a_clean_card_without_the_original_message(bot: InProcessBot) -> None:
     person, relative = user(7201), user(7202, language_code="en")
     text = SCAM.format(number="17012340003")
-    verdict = await _say(bot, person, text)
+    verdict = await say(bot, person, text)
     share = next(b for b in verdict.buttons if b["text"] == t(ZH, "btn.share"))
     query = share["switch_inline_query"]
     assert "callback_data" not in share and len(query) <= 256 and text not in query and "17012340003" not in query
@@ -145,7 +135,7 @@ async def test_sharing_an_unknown_verdict_says_it_expired(bot: InProcessBot) -> 
 async def test_trends_names_this_weeks_scam_types_and_counts_without_any_number(bot: InProcessBot) -> None:
     for n, person in enumerate((user(7301), user(7302), user(7303))):
         await _report(bot, person, f"1701234010{n}", ZH)
-    reply = await _say(bot, user(7304, language_code="en"), "/trends")
+    reply = await say(bot, user(7304, language_code="en"), "/trends")
     assert reply.text.startswith(t(EN, "trends.title"))
     assert t(EN, "trends.numbers", reported=3, blocked=0) in reply.text
     assert "1. " in reply.text and ": 3" in reply.text  # one scam type, reported three times
@@ -153,7 +143,7 @@ async def test_trends_names_this_weeks_scam_types_and_counts_without_any_number(
 
 
 async def test_trends_of_a_quiet_week(bot: InProcessBot) -> None:
-    reply = await _say(bot, user(7305), "/trends")
+    reply = await say(bot, user(7305), "/trends")
     assert t(ZH, "trends.none") in reply.text
 
 
@@ -162,7 +152,7 @@ async def test_trends_of_a_quiet_week(bot: InProcessBot) -> None:
 async def test_start_deep_links_and_unknown_payloads(bot: InProcessBot) -> None:
     for payload, key in (("check", "start.check"), ("report", "start.report"), ("from-an-old-poster", "start"),
                          ("", "start")):
-        reply = await _say(bot, user(7401), f"/start {payload}".strip())
+        reply = await say(bot, user(7401), f"/start {payload}".strip())
         assert reply.text == t(ZH, key), payload
 
 
@@ -189,7 +179,7 @@ async def test_a_refused_description_is_only_logged(fake: FakeTelegram, tmp_path
         assert len([c for c in fake.calls_of("setMyShortDescription", since=mark) if c.status == 200]) == len(
             COMMAND_LANGUAGES) - 1
         assert len(fake.calls_of("setMyDescription", since=mark)) == len(COMMAND_LANGUAGES)
-        mark, _ = await running.send({"message": _command(running, user(7402), "/start")})
+        mark, _ = await running.send({"message": command_message(running, user(7402), "/start")})
         assert fake.wait_for("sendMessage", since=mark, timeout=5).text == t(ZH, "start")
 
 
@@ -223,7 +213,7 @@ async def test_stickers_and_voice_get_no_answer_in_a_group_in_either_mode_but_a_
     admin, person = user(7701), user(7702)
     bot.fake.set_chat_member(GROUP["id"], admin["id"], "administrator")
     for quiet in ("on", "off"):
-        mark, _ = await bot.send({"message": _command(bot, admin, f"/quiet {quiet}", chat=GROUP)})
+        mark, _ = await bot.send({"message": command_message(bot, admin, f"/quiet {quiet}", chat=GROUP)})
         bot.fake.wait_for("sendMessage", since=mark, timeout=5)
         mark = await bot.feed(bot.fake.media(person, kind, chat=GROUP))
         assert bot.fake.calls_of("sendMessage", since=mark) == [], f"quiet {quiet}"

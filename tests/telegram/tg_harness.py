@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fakes.telegram_api import FakeTelegram
+from fakes.telegram_api import Call, FakeTelegram, entity
 from telegram import Update
 from telegram.ext import Application
 
@@ -67,3 +67,17 @@ async def running_bot(fake: FakeTelegram, tmp_path: Path, **overrides: Any) -> A
     finally:
         await stop_services(application)
         await application.shutdown()
+
+
+def command_message(bot: InProcessBot, person: dict[str, Any], text: str, **fields: Any) -> dict[str, Any]:
+    """A message from ``person`` whose first word is a bot command, with its entity as Telegram sends it."""
+    return bot.fake.message(person, text, entities=[entity(text, text.split()[0], "bot_command")], **fields)
+
+
+async def say(bot: InProcessBot, person: dict[str, Any], text: str | None, **fields: Any) -> Call:
+    """Send ``text`` (a command when it starts with /) as ``person``; the bot's first reply in that chat."""
+    message = command_message(bot, person, text, **fields) if text and text.startswith("/") else \
+        bot.fake.message(person, text, **fields)
+    mark, _ = await bot.send({"message": message})
+    chat_id = fields["chat"]["id"] if "chat" in fields else person["id"]
+    return bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=chat_id)
