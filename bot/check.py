@@ -25,6 +25,7 @@ import functools
 import hashlib
 import logging
 import time
+import unicodedata
 from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -436,14 +437,16 @@ class Checker:
     @staticmethod
     def _find_numbers(text: str, normalized: str, origin: list[int], hints: CheckHints) -> list[phones.PhoneFact]:
         facts = phones.find_numbers(text)
-        seen = {f.e164 for f in facts if f.e164}
+        seen = {_number_identity(f) for f in facts}
         # A number written with invisible or spread digits, or look-alike letters between them, is still that
         # number. Full-width forms and Traditional script alone need no second pass: ``phones`` reads those.
+        # Numbers phonenumbers cannot place (no e164: a local landline written without its area code) are kept
+        # too, by their digits: a spread-out contact is still a contact the text asks the reader to call.
         if normalized != text and fold_obfuscation(text)[0] != text:
             for fact in phones.find_numbers(normalized):
-                if fact.e164 and fact.e164 not in seen:
+                if _number_identity(fact) not in seen:
                     start, end = original_span(origin, fact.start, fact.end, len(text))
-                    seen.add(fact.e164)
+                    seen.add(_number_identity(fact))
                     facts.append(dataclasses.replace(fact, raw=text[start:end], start=start, end=end))
         for raw in hints.phone_entities:  # numbers Telegram saw that the text scan did not
             try:
@@ -613,6 +616,11 @@ class _Prepared:
     budget: _Budget = dataclasses.field(default_factory=lambda: _Budget(None))
     skipped: dict[Stage, SkipReason] = dataclasses.field(default_factory=dict)
     domain_hits: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # url → domain blocklist entry
+
+
+def _number_identity(fact: phones.PhoneFact) -> str:
+    """The same number however it was written: its E.164 form, else its digits."""
+    return fact.e164 or "".join(str(unicodedata.decimal(ch)) for ch in fact.raw if ch.isdecimal())
 
 
 def _whole_words(text: str, hit: RuleHit) -> Span:

@@ -5,11 +5,21 @@ One weak signal never decides "high": a verdict is high on a hard fact, or when 
 1. **High on its own** (hard facts): an active blocklist hit; impersonation (the text names an organisation on
    the allowlist but gives a contact that is not one of its official ones); a link to a lookalike of an
    official domain; a 断卡 recruitment rule hit (rules discard hits inside warnings, see ``bot.rules``).
+   Except a lookalike link inside a text that presents itself as a warning: a warning quotes the phishing SMS
+   it warns of, link and all, so the link is shown and the level is suspicious (real-register tune half:
+   warnings rated high 0.9% → 0.0%; no scam lowered on either half).
 2. **Bare number**: blocklisted → high; official → low; overseas/spoof-like/unofficial service code/premium
    → suspicious; a virtual-operator segment alone stays low (millions use them) but is shown.
 3. **Agreement** → high: strong tactics from two different rules; one strong tactic while the model says at
-   least ``MODEL_SUSPICIOUS``; or the model at ``MODEL_HIGH`` or more on a text that also carries a contact
-   that is not an official one (a number off the allowlist, a link) — the model and the ask agree.
+   least ``MODEL_SUSPICIOUS``; one strong tactic in a text that also carries a contact that is not an official
+   one (a number off the allowlist, a link); or the model at ``MODEL_HIGH`` or more on a text with such a
+   contact — the tactic (or the model) and the ask agree. A strong tactic is one genuine senders do not use;
+   with a way to reach the sender beside it, the message is the scam's ask. This is what rates the terse
+   scam SMS ("传票未签收 请速联系 021-…", "包裹查出违禁品 请回电") high, and English scams, which the model does
+   not read at all. Measured (rules as of this change, cached model answers): real-register tune half, scams
+   high 46.6% → 52.9% with this rule alone and no normal or warning row raised; held-out real test rows of the
+   shared data (seed 13; 18,854 normal, 2,441 fraud), normal rows rated high 0.19% → 0.20% (two ads with a
+   strong phrase and a number), flagged 0.38% unchanged, fraud rated high 31.1% → 32.0%.
 4. **One signal** → suspicious: one strong tactic alone, or the model at ``MODEL_SUSPICIOUS`` or more alone
    (however sure: real bank notices, family money talk and warnings are where the model is most wrong).
    Weak phrases (验证码, 冻结 …) never raise the level: genuine notices use them too; they are shown.
@@ -73,8 +83,11 @@ class Signals:
 
 def decide(s: Signals) -> RiskLevel:
     """The risk level for a set of signals (see the module docstring for the rule order)."""
-    if s.blocklist_hits or s.impersonations or s.lookalike_links or s.card_trafficking_hits:
+    if s.blocklist_hits or s.impersonations or s.card_trafficking_hits:
         return RiskLevel.HIGH
+    if s.lookalike_links:
+        # A warning that quotes the phishing SMS it warns of carries that SMS's link: shown, not high.
+        return RiskLevel.SUSPICIOUS if s.warning_text else RiskLevel.HIGH
     if s.bare_number:
         if s.number_allowlisted:
             return RiskLevel.LOW
@@ -85,7 +98,8 @@ def decide(s: Signals) -> RiskLevel:
     model_flags = p is not None and p >= MODEL_SUSPICIOUS
     strong = len(s.strong_phrase_rules)
 
-    if strong >= 2 or (strong == 1 and model_flags) or (model_high and s.unofficial_contacts):
+    contact = s.unofficial_contacts > 0
+    if strong >= 2 or (strong == 1 and (model_flags or contact)) or (model_high and contact):
         level = RiskLevel.HIGH
     elif strong == 1 or model_flags:
         level = RiskLevel.SUSPICIOUS
@@ -98,3 +112,29 @@ def decide(s: Signals) -> RiskLevel:
     if strong == 0 and (s.official_contacts_only or s.warning_text) and level != RiskLevel.LOW:
         level = _BY_RANK[_ORDER[level] - 1]
     return level
+
+
+@dataclass(frozen=True)
+class PictureLevel:
+    """The level of a verdict on text read from a picture, and whether it is shown as "could not tell"."""
+
+    level: RiskLevel
+    could_not_tell: bool = False
+
+
+def picture_level(level: RiskLevel, *, unsure: bool) -> PictureLevel:
+    """The level of a check of text read from a picture; ``unsure``: the OCR reading was hard
+    (``bot.ocr.OcrResult.unsure``).
+
+    An unsure reading never gives the low level's reassurance. A misread picture loses words far more often than
+    it invents them: characters drop out or turn into others, and a scam phrase or the digits of a blocklisted
+    number do not appear by accident. So what *was* read still counts: a hard fact read (a blocklisted number, a
+    断卡 hit, an impersonation) keeps its high level, and a raised level from the model or the rules stays, as
+    a warning is cheap to check. But finding nothing in a reading that may have lost the very words that matter
+    proves even less than finding nothing in a text: a low level on an unsure reading becomes "could not tell"
+    (the level stays low for the counts, never raised to "suspicious", which would claim signs that were not
+    seen), and the reply asks for the original message instead.
+    """
+    if unsure and level == RiskLevel.LOW:
+        return PictureLevel(RiskLevel.LOW, could_not_tell=True)
+    return PictureLevel(level)
