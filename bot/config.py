@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     # the stages that finished, says so. Every stage is linear in the text, so a normal message never comes near.
     check_budget_seconds: float = Field(default=3.0, gt=0, validation_alias="FANZHA_CHECK_BUDGET_SECONDS")
 
+    # Forwarded messages and album pictures that arrive in one burst are collected and answered with one verdict
+    # on the conversation once this long passes without another. Telegram delivers a multi-message forward or an
+    # album as separate updates a few to a few hundred milliseconds apart; 1 s covers that with room for a slow
+    # network, and a single forward (a burst of one) is still answered about 1.1 s after it arrives.
+    conversation_window_seconds: float = Field(default=1.0, gt=0, le=10,
+                                               validation_alias="FANZHA_CONVERSATION_WINDOW_SECONDS")
+
     # Reports and rate limits.
     report_threshold: int = Field(default=3, validation_alias="FANZHA_REPORT_THRESHOLD")
     reports_per_hour: int = Field(default=10, validation_alias="FANZHA_REPORTS_PER_HOUR")
@@ -70,6 +77,10 @@ class Settings(BaseSettings):
     # Where the per-user check counts live (a ``limits`` storage URI): memory:// for one instance,
     # redis://host:6379/0 to share them between instances.
     rate_limit_storage: str = Field(default="memory://", validation_alias="FANZHA_RATE_LIMIT_STORAGE")
+
+    # Worker processes that read screenshots (OCR, ``bot.ocr.pool``); "0" switches pictures off: a photo's caption
+    # is still checked, and a picture alone gets the polite "I cannot read this" reply.
+    ocr_workers: int = Field(default=1, ge=0, validation_alias="FANZHA_OCR_WORKERS")
 
     # Webhook mode.
     webhook_secret: str | None = Field(default=None, validation_alias="FANZHA_WEBHOOK_SECRET")

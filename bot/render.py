@@ -19,12 +19,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.language import converters, normalize_language
 from bot.locales import has, t
 from bot.region import hotline_line
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, SkipReason, Span, Verdict
+
+if TYPE_CHECKING:
+    from bot.conversation import ConversationVerdict
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 """Telegram's limit on a message, in UTF-16 code units. The core cannot import PTB (``telegram.constants.
@@ -34,6 +37,9 @@ WHY_PHRASES = 2
 TITLE_MAX_CHARS = 40
 """A forwarded chat's title or sender's name is shown at most this long: enough to recognise it, too short
 to carry a message of its own."""
+PICTURE_QUOTE_CHARS = 200
+"""The text read from a picture is quoted back at most this long: enough for the reader to see that the right
+words were read (and to notice a misreading), short enough not to bury the verdict."""
 
 # Which evidence a reader needs first: the strongest, most checkable facts lead.
 _EVIDENCE_RANK: dict[EvidenceKind, int] = {
@@ -292,17 +298,35 @@ def neutral_title(title: str | None) -> str | None:
     the verdict's. The templates put what is left inside quotation marks."""
     if not title:
         return None
+    return _neutral_line(str(title), TITLE_MAX_CHARS, _TITLE_QUOTES) or None
+
+
+def _neutral_line(text: str, limit: int, quotes: dict[int, str]) -> str:
+    """``text`` on one line, without control or direction-changing characters, with ``quotes`` swapped for
+    their inner kind, cut to ``limit`` characters (the last one an ellipsis when cut)."""
     kept = []
-    for char in str(title):
+    for char in text:
         category = unicodedata.category(char)
         if char.isspace() or category in ("Zl", "Zp"):
             kept.append(" ")
         elif category not in ("Cc", "Cf"):  # controls, direction marks and overrides, zero-width characters
             kept.append(char)
-    cleaned = " ".join("".join(kept).translate(_TITLE_QUOTES).split())
-    if len(cleaned) > TITLE_MAX_CHARS:
-        cleaned = cleaned[: TITLE_MAX_CHARS - 1].rstrip() + "…"
-    return cleaned or None
+    cleaned = " ".join("".join(kept).translate(quotes).split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return cleaned
+
+
+def picture_notes(text: str, lang: str, *, unsure: bool) -> list[str]:
+    """The notes under a verdict on a picture: what was read from it, quoted (neutralised like a forwarded
+    chat's title: one line, no control characters, none of our quotation marks, at most
+    ``PICTURE_QUOTE_CHARS`` characters, so a picture that shows "🔴 高风险" cannot add a line that looks like
+    the verdict's), and when the reading was unsure, that the original message would be read better."""
+    lang = normalize_language(lang)
+    notes = [t(lang, "picture.note", text=_neutral_line(text, PICTURE_QUOTE_CHARS, _wrap_quotes(lang)))]
+    if unsure:
+        notes.append(t(lang, "picture.unsure"))
+    return notes
 
 
 def forward_text(detail: dict[str, Any], lang: str) -> str:
@@ -452,7 +476,7 @@ def verdict_json(verdict: Verdict, lang: str = "zh-Hans") -> dict[str, Any]:
 
 def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefix: str | None = None,
                    notes: Sequence[str] = (), limit: int = TELEGRAM_MESSAGE_LIMIT,
-                   regions: Sequence[str] = ()) -> str:
+                   regions: Sequence[str] = (), could_not_tell: bool = False) -> str:
     """The reply to a check: level, why, numbers, what to do.
 
     The short card gives ONE sentence why (:func:`why_sentence`) and says how many more reasons "Details"
@@ -460,6 +484,8 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefi
     alert) comes first and ``notes`` (the photo note) last, each as its own paragraph; they are given here,
     not added by the caller, so the whole message is fitted to ``limit`` (:func:`fit_blocks`). ``regions``
     (``bot.region.choose_regions``) picks the hotlines; without it they are the mainland's.
+    ``could_not_tell`` (a low level on a hard-to-read picture, ``bot.policy.picture_level``): the head says
+    "could not tell" instead of the low level's "no clear warning signs", and its caveat advice goes with it.
     """
     lang = normalize_language(lang)
     level = RiskLevel(verdict.risk_level).value
@@ -470,7 +496,8 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefi
     low_text = verdict.risk_level == RiskLevel.LOW and not is_number
     # Under 🟢 the sentence why is the lead: what was checked, and that it proves nothing.
     lead = sentence if low_text and sentence else t(lang, f"lead.number.{level}" if is_number else f"lead.{level}")
-    head = [t(lang, f"level.{level}"), lead]
+    could_not_tell = could_not_tell and low_text
+    head = [t(lang, "level.unsure"), t(lang, "lead.unsure")] if could_not_tell else [t(lang, f"level.{level}"), lead]
     for item in verdict.evidence:
         if item.kind == EvidenceKind.FORWARD:
             head.append(forward_text(item.detail, lang))
@@ -504,7 +531,9 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefi
     blocks += [b for b in ((numbers, why) if numbers_first else (why, numbers)) if b is not None]
 
     advice = list(dict.fromkeys(verdict.advice))
-    if verdict.risk_level == RiskLevel.LOW and Advice.CANNOT_PROVE_SAFE not in advice:
+    if could_not_tell:  # its caveat quotes the low level's words, which this reply does not say
+        advice = [a for a in advice if a != Advice.CANNOT_PROVE_SAFE]
+    elif verdict.risk_level == RiskLevel.LOW and Advice.CANNOT_PROVE_SAFE not in advice:
         advice.append(Advice.CANNOT_PROVE_SAFE)
     if advice:
         blocks.append([t(lang, "section.todo")] + [f"• {line}" for line in advice_lines(advice, lang, regions)])
@@ -514,6 +543,23 @@ def render_verdict(verdict: Verdict, lang: str, *, detailed: bool = False, prefi
         blocks.append([t(lang, "partial_note.model" if only_model_down else "partial_note.budget")])
     blocks += [[note] for note in notes]
     return fit_blocks(blocks, limit)
+
+
+def conversation_note(result: ConversationVerdict, lang: str, *, pictures: int = 0, pictures_read: int = 0) -> str:
+    """The lines before a verdict on several messages checked as one conversation (``bot.conversation``): that
+    it is about them all, which message carries the danger and what it carries, how many were left out, and
+    of an album's pictures how many could be read."""
+    lang = normalize_language(lang)
+    lines = [t(lang, "conv.head", count=result.messages)]
+    if result.dangerous is not None and result.carries is not None:
+        lines.append(t(lang, "conv.danger", index=result.dangerous + 1, what=t(lang, f"conv.carries.{result.carries}")))
+    if result.left_out:
+        lines.append(t(lang, "conv.left_out", checked=result.checked))
+    if result.cut:
+        lines.append(t(lang, "conv.cut"))
+    if pictures:
+        lines.append(t(lang, "conv.pictures", total=pictures, read=pictures_read))
+    return "\n".join(lines)
 
 
 # ── Fitting a message to Telegram's limit ────────────────────────────────────────────────────────────

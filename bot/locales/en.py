@@ -33,8 +33,31 @@ STRINGS: dict[str, str] = {
     "why.blocklist": "The number {number} is on the blocklist: it is a known scam number.",
     "span.at": " (characters {start}–{end})",
     "photo_note": "📷 I checked only the caption; I cannot read the image itself yet.",
+    # ── Pictures (screenshots read with OCR) ──
+    "level.unsure": "⚪ Could not tell",
+    "lead.unsure": "Parts of the picture were hard to read. I found no clear signs of fraud in what I could read, but the words that matter may be misread or missing, so I cannot tell.",
+    "picture.note": "📷 Read from the picture: “{text}”",
+    "picture.unsure": "🔍 Parts of the picture were hard to read, so some words may be wrong. If you can, forward the original message to me instead: that is more reliable.",
+    "picture.caption_only": "📷 I checked only the caption. To have me read the picture, reply to it and mention me.",
+    "picture.too_large": "This picture is too large (over {limit} MB) for me to read. Please send a smaller screenshot, or forward the original message to me.",
+    "picture.not_an_image": "I cannot open this file: it does not look like a picture. Please send a screenshot (PNG, JPEG or WebP), or forward the original message to me.",
+    "picture.no_text": "I found no text in this picture. Please send a screenshot of the message, or forward the original message to me.",
+    "picture.busy": "Many pictures are being read right now. Please send it again in a minute.",
+    "picture.failed": "Sorry, something went wrong while reading this picture. Please send it again, or forward the original message to me.",
+    "picture.download_failed": "I could not fetch this picture from Telegram. Please send it again in a moment.",
     "partial_note.budget": "⏱️ This check ran out of time: some steps were not done, so the verdict rests on the rest.",
     "partial_note.model": "⚠️ The text model is unavailable right now: this verdict rests on the number lists and rules only.",
+    # Forwarded messages and album pictures checked as one conversation (bot.telegram.conversations)
+    "conv.head": "🗂 I checked these {count} messages together, as one conversation.",
+    "conv.danger": "The danger is in message {index}: {what}.",
+    "conv.carries.money": "it asks you to transfer or pay money",
+    "conv.carries.link": "it carries a link",
+    "conv.carries.number": "it gives you a number to contact",
+    "conv.carries.tactic": "it uses a line scammers use",
+    "conv.left_out": "Too many messages: I checked the last {checked}.",
+    "conv.cut": "Too long: I checked only its end.",
+    "conv.pictures": "📷 I could read the text of {read} of {total} pictures.",
+    "conv.nothing": "There is no text in these messages that I can check.",
 
     # ── Evidence ──────────────────────────────────────────────────────────────────────────────
     "ev.blocklist": "The number {number} is on the blocklist ({facts})",
@@ -289,6 +312,11 @@ STRINGS: dict[str, str] = {
     ),
     "input.bad_number": "That does not look like a valid phone number. Please check it, or forward the whole message.",
     "input.empty": "Forward or send me the text or number you want checked.",
+    "input.unsupported_pictures": (
+        "I can't check this kind of message ({kind}) yet. I can check text, phone numbers, shared contacts "
+        "and screenshots (of a text message or a chat)."
+    ),
+    "picture.unread_caption_checked": "📷 I could not read the text in the picture this time; I checked only its caption.",
     "input.unsupported": (
         "I can't check this kind of message ({kind}) yet. I can check text, phone numbers and shared "
         "contacts; for an image, add a caption or type out its text."

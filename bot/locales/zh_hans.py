@@ -33,8 +33,31 @@ STRINGS: dict[str, str] = {
     "why.blocklist": "号码 {number} 在黑名单上，是已知的诈骗号码。",
     "span.at": "（第 {start}–{end} 字）",
     "photo_note": "📷 只检查了图片的文字说明，图片本身暂时还看不了。",
+    # ── Pictures (screenshots read with OCR) ──
+    "level.unsure": "⚪ 看不清，没法判断",
+    "lead.unsure": "图片有些地方看不清。在读出来的文字里没有发现明显的诈骗迹象，但要紧的字可能读错或漏掉了，所以我没法判断。",
+    "picture.note": "📷 我从图片里读出的文字：「{text}」",
+    "picture.unsure": "🔍 图片有些地方看不清，读出的字可能有错。能的话，把原消息直接转发给我，会更准。",
+    "picture.caption_only": "📷 只检查了图片的文字说明。想让我读图片里的字，请回复这张图片并 @我。",
+    "picture.too_large": "这张图片太大了（超过 {limit} MB），我读不了。请发一张小一点的截图，或者把原消息直接转发给我。",
+    "picture.not_an_image": "这个文件打不开，看起来不是图片。请发送截图（PNG、JPEG 或 WebP），或者把原消息直接转发给我。",
+    "picture.no_text": "这张图片里我没有找到文字。请发送消息的截图，或者把原消息直接转发给我。",
+    "picture.busy": "现在要读的图片太多了，请过一分钟再发一次。",
+    "picture.failed": "抱歉，读这张图片时出了问题。请再发一次，或者把原消息直接转发给我。",
+    "picture.download_failed": "这张图片没能从 Telegram 取下来，请稍后再发一次。",
     "partial_note.budget": "⏱️ 这次检查超出了时限，有几项没做完，结论只依据已完成的部分。",
     "partial_note.model": "⚠️ 文本模型暂时不可用，这次结论只依据号码名单和规则。",
+    # Forwarded messages and album pictures checked as one conversation (bot.telegram.conversations)
+    "conv.head": "🗂 这段对话（{count} 条消息）是一起检查的。",
+    "conv.danger": "危险在第 {index} 条：{what}。",
+    "conv.carries.money": "它要你转账或交钱",
+    "conv.carries.link": "它里面有链接",
+    "conv.carries.number": "它让你联系一个号码",
+    "conv.carries.tactic": "它用了骗子常用的说法",
+    "conv.left_out": "消息太多，只检查了最后 {checked} 条。",
+    "conv.cut": "消息太长，只检查了后面的部分。",
+    "conv.pictures": "📷 {total} 张图片里读出了 {read} 张的文字。",
+    "conv.nothing": "这些消息里没有能检查的文字。",
 
     # ── Evidence ──────────────────────────────────────────────────────────────────────────────
     "ev.blocklist": "号码 {number} 在黑名单上（{facts}）",
@@ -286,6 +309,10 @@ STRINGS: dict[str, str] = {
     ),
     "input.bad_number": "这看起来不是一个有效的电话号码。请检查一下再发给我，或者把整段消息转发过来。",
     "input.empty": "请把要检查的文字、号码转发或发给我。",
+    "input.unsupported_pictures": (
+        "这种消息（{kind}）我还看不了。我能检查文字、电话号码、分享的联系人和截图（短信、聊天的截图）。"
+    ),
+    "picture.unread_caption_checked": "📷 图片里的字这次没能读出来，只检查了图片的文字说明。",
     "input.unsupported": (
         "这种消息（{kind}）我还看不了。我能检查文字、电话号码和分享的联系人；"
         "图片请附上文字说明，或把图里的文字打出来发给我。"

@@ -33,8 +33,31 @@ STRINGS: dict[str, str] = {
     "why.blocklist": "號碼 {number} 在黑名單上，是已知的詐騙號碼。",
     "span.at": "（第 {start}–{end} 字）",
     "photo_note": "📷 只檢查了圖片的文字說明，圖片本身暫時還看不了。",
+    # ── Pictures (screenshots read with OCR) ──
+    "level.unsure": "⚪ 看不清，沒法判斷",
+    "lead.unsure": "圖片有些地方看不清。在讀出來的文字裡沒有發現明顯的詐騙跡象，但要緊的字可能讀錯或漏掉了，所以我沒法判斷。",
+    "picture.note": "📷 我從圖片裡讀出的文字：「{text}」",
+    "picture.unsure": "🔍 圖片有些地方看不清，讀出的字可能有錯。能的話，把原訊息直接轉發給我，會更準。",
+    "picture.caption_only": "📷 只檢查了圖片的文字說明。想讓我讀圖片裡的字，請回覆這張圖片並 @我。",
+    "picture.too_large": "這張圖片太大了（超過 {limit} MB），我讀不了。請發一張小一點的截圖，或者把原訊息直接轉發給我。",
+    "picture.not_an_image": "這個檔案打不開，看起來不是圖片。請發送截圖（PNG、JPEG 或 WebP），或者把原訊息直接轉發給我。",
+    "picture.no_text": "這張圖片裡我沒有找到文字。請發送訊息的截圖，或者把原訊息直接轉發給我。",
+    "picture.busy": "現在要讀的圖片太多了，請過一分鐘再發一次。",
+    "picture.failed": "抱歉，讀這張圖片時出了問題。請再發一次，或者把原訊息直接轉發給我。",
+    "picture.download_failed": "這張圖片沒能從 Telegram 取下來，請稍後再發一次。",
     "partial_note.budget": "⏱️ 這次檢查超出了時限，有幾項沒做完，結論只依據已完成的部分。",
     "partial_note.model": "⚠️ 文字模型暫時無法使用，這次結論只依據號碼名單和規則。",
+    # Forwarded messages and album pictures checked as one conversation (bot.telegram.conversations)
+    "conv.head": "🗂 這段對話（{count} 條訊息）是一起檢查的。",
+    "conv.danger": "危險在第 {index} 條：{what}。",
+    "conv.carries.money": "它要你轉帳或交錢",
+    "conv.carries.link": "它裡面有連結",
+    "conv.carries.number": "它讓你聯絡一個號碼",
+    "conv.carries.tactic": "它用了騙子常用的說法",
+    "conv.left_out": "訊息太多，只檢查了最後 {checked} 條。",
+    "conv.cut": "訊息太長，只檢查了後面的部分。",
+    "conv.pictures": "📷 {total} 張圖片裡讀出了 {read} 張的文字。",
+    "conv.nothing": "這些訊息裡沒有能檢查的文字。",
 
     # ── Evidence ──────────────────────────────────────────────────────────────────────────────
     "ev.blocklist": "號碼 {number} 在黑名單上（{facts}）",
@@ -286,6 +309,10 @@ STRINGS: dict[str, str] = {
     ),
     "input.bad_number": "這看起來不是一個有效的電話號碼。請檢查一下再發給我，或者把整段訊息轉發過來。",
     "input.empty": "請把要檢查的文字、號碼轉發或發給我。",
+    "input.unsupported_pictures": (
+        "這種訊息（{kind}）我還看不了。我能檢查文字、電話號碼、分享的聯絡人和截圖（簡訊、聊天的截圖）。"
+    ),
+    "picture.unread_caption_checked": "📷 圖片裡的字這次沒能讀出來，只檢查了圖片的文字說明。",
     "input.unsupported": (
         "這種訊息（{kind}）我還看不了。我能檢查文字、電話號碼和分享的聯絡人；"
         "圖片請附上文字說明，或把圖裡的文字打出來發給我。"

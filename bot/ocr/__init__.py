@@ -22,7 +22,9 @@ LOW_CONFIDENCE = 0.80
 
 
 class PictureError(ValueError):
-    """The picture cannot be read; ``reason`` is ``"too_large"``, ``"not_an_image"`` or ``"no_text"``."""
+    """The picture cannot be read; ``reason`` is ``"too_large"``, ``"not_an_image"`` or ``"no_text"`` (the picture
+    itself), ``"busy"`` or ``"failed"`` (the OCR pool: full, or the picture killed two workers), ``"not_found"``
+    (a batch line naming a file that does not exist)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -42,14 +44,18 @@ class OcrLine:
 
 @dataclass(frozen=True)
 class OcrResult:
-    """What was read: ``text`` in reading order, one bubble per paragraph (``\\n`` between lines of one bubble,
-    a blank line between bubbles); ``confidence`` the character-weighted mean over kept lines; ``lines`` the
-    kept lines in reading order; ``dropped`` how many detected lines were dropped as status bar / time stamps."""
+    """What was read: ``text`` in reading order, one bubble per paragraph (the lines an app wrapped inside one
+    bubble joined back without a break, so a phrase cut by the wrap is whole again; a blank line between
+    bubbles); ``confidence`` the character-weighted mean over kept lines; ``lines`` the kept lines in reading
+    order; ``dropped`` how many detected lines were dropped as status bar / time stamps;
+    ``header`` the chat's title (the contact's name or the SMS sender) when the picture shows one: dropped from
+    ``text`` (a person forwarding the message would not type it), kept for whoever wants to show it."""
 
     text: str
     confidence: float
     lines: tuple[OcrLine, ...] = field(default_factory=tuple)
     dropped: int = 0
+    header: str = ""
 
     @property
     def unsure(self) -> bool:

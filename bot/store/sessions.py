@@ -13,13 +13,14 @@ from sqlalchemy import (
     Date,
     bindparam,
     delete,
+    exists,
     insert,
     select,
     text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.store.engine import (
     Change,
@@ -143,6 +144,33 @@ class SessionsRepo(StoreBase):
             row = session.execute(delete(PendingFlow).where(*where).returning(
                 PendingFlow.owner_hash, PendingFlow.data, PendingFlow.blob)).first()
         return Flow(key, row.owner_hash, row.data, row.blob) if row else None
+
+    def take_flows(self, prefix: str, *, unless_expiring_after: datetime | None = None) -> list[Flow]:
+        """Remove and return every unexpired flow whose key starts with ``prefix`` (in key order), blobs included.
+
+        One statement (DELETE … RETURNING), so of two instances that claim the same flows, one gets each flow:
+        a burst of forwarded messages is answered once. With ``unless_expiring_after``, nothing is taken while
+        any of them expires after that moment: for flows put with one ``ttl``, that is "while any was put after
+        ``unless_expiring_after - ttl``", so a burst is taken only once its newest message is old enough, and
+        that test and the taking cannot be split by another instance's write.
+        """
+        where = [PendingFlow.key.startswith(prefix, autoescape=True), PendingFlow.expires_at > utcnow()]
+        if unless_expiring_after is not None:
+            newer = aliased(PendingFlow)
+            where.append(~exists().where(newer.key.startswith(prefix, autoescape=True),
+                                         newer.expires_at > unless_expiring_after))
+        with self._write() as session:
+            rows = session.execute(delete(PendingFlow).where(*where).returning(
+                PendingFlow.key, PendingFlow.owner_hash, PendingFlow.data, PendingFlow.blob)).all()
+        return sorted((Flow(row.key, row.owner_hash, row.data, row.blob) for row in rows), key=lambda f: f.key)
+
+    def flow_expiries(self, prefix: str) -> dict[str, datetime]:
+        """When each unexpired flow under ``prefix`` expires, by key (what a sweep needs to find flows that
+        were left waiting, without reading their data)."""
+        query = select(PendingFlow.key, PendingFlow.expires_at).where(
+            PendingFlow.key.startswith(prefix, autoescape=True), PendingFlow.expires_at > utcnow())
+        with self._read() as session:
+            return {row.key: row.expires_at for row in session.execute(query)}
 
     def purge_expired_flows(self) -> int:
         with self._write() as session:

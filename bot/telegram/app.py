@@ -17,9 +17,11 @@ first handler whose filter matches an update handles it, so the specific ones co
 4. Verdict and language buttons — one ``CallbackQueryHandler`` for the ``v:`` and ``lang:`` data this
    module's keyboards make (``bot.telegram.buttons``); moderation buttons use their own prefix above.
 5. Inline queries (``bot.telegram.inline``).
-6. Messages to check — text, captions, contacts, and everything else (stickers, voice, files) for the
+6. Messages to check — text, captions, contacts, screenshots (photos and PNG/JPEG/WebP files, read in the OCR
+   pool: ``bot.telegram.pictures``), and everything else (stickers, voice, other files) for the
    polite "what I can check" reply; service messages are ignored; an unknown command in a private chat
-   gets the help text (``bot.telegram.public``).
+   gets the help text (``bot.telegram.public``). In private chats, forwarded messages and album pictures are
+   first collected for a moment and answered as one conversation (``bot.telegram.conversations``).
 
 Then one error handler: it logs the failure (redacted, no message text) and tells the user politely.
 
@@ -57,7 +59,7 @@ from telegram.ext import (
 
 from bot.config import MIN_SECRET_BYTES, Settings
 from bot.locales import t
-from bot.telegram import groups, health, inline, moderation, public
+from bot.telegram import conversations, groups, health, inline, moderation, public
 from bot.telegram.ratelimit import StorageUnavailable
 from bot.telegram.replies import language_for, send_text
 from bot.telegram.services import SERVICES_KEY, Services
@@ -81,6 +83,9 @@ MAX_WEBHOOK_BODY_BYTES = 1 << 20
 """Largest webhook request accepted (1 MiB). An update is JSON of one message or button press: a few KB,
 tens of KB with a long text and its entities. A larger request is refused from its headers (400, connection
 closed) before its body is read, so nobody can make the bot hold megabytes by posting them to its address."""
+OCR_PENDING_PER_WORKER = 4
+"""Pictures read or waiting per OCR worker; one more is refused at once ("send it again in a minute"). A picture
+takes a second or two: four waiting is a few seconds' wait, not a backlog of minutes behind a burst."""
 SETTINGS_KEY = "settings"
 READY_KEY = "on_ready"
 READY_POLL_SECONDS = 0.05
@@ -110,6 +115,7 @@ def build_application(settings: Settings) -> Application:
         .pool_timeout(POOL_TIMEOUT_SECONDS)
         .concurrent_updates(True)
         .post_init(start_services)
+        .post_stop(conversations.stop)  # answers being written go out while the bot can still send them
         .post_shutdown(stop_services)
         .build()
     )
@@ -186,15 +192,19 @@ async def start_services(application: Application) -> None:
                                           settings.rate_limit_storage,
                                           key=functools.partial(keyed_hash, secret=settings.secret))
         checker = await asyncio.to_thread(health.MeteredChecker.from_settings, settings, store)
+        ocr = _ocr_pool(settings)
     except Exception:
         await asyncio.to_thread(store.close)
         raise
     moderation_service = health.MeteredModeration.from_settings(settings, store)
     health.attach_metrics(application, checker, limiter, moderation_service)
+    if ocr is not None:  # reading time per picture, reported by the pool after each reading
+        ocr.on_read = application.bot_data[health.METRICS_KEY].ocr_seconds.observe
     svc = Services(settings=settings, store=store, checker=checker, limiter=limiter,
-                   moderation=moderation_service)
+                   moderation=moderation_service, ocr=ocr)
     application.bot_data[SERVICES_KEY] = svc
     svc.background.append(asyncio.create_task(_purge_expired_checks(svc)))
+    conversations.start(application, replay=public.on_message)  # forwarded bursts, albums; sweeps left-over ones
     await _publish_commands(application)
     await _publish_descriptions(application)
     log.info("fanzha bot ready as @%s (model %s)", application.bot.username,
@@ -202,6 +212,16 @@ async def start_services(application: Application) -> None:
     on_ready = application.bot_data.pop(READY_KEY, None)
     if on_ready is not None:
         svc.background.append(asyncio.create_task(_call_when_running(application, on_ready)))
+
+
+def _ocr_pool(settings: Settings) -> Any:
+    """The pool that reads screenshots (``bot.ocr.pool``), or None when pictures are off (FANZHA_OCR_WORKERS=0).
+    Its workers start with the first picture, not with the bot."""
+    if settings.ocr_workers <= 0:
+        return None
+    from bot.ocr.pool import OcrPool
+
+    return OcrPool(workers=settings.ocr_workers, max_pending=OCR_PENDING_PER_WORKER * settings.ocr_workers)
 
 
 async def _call_when_running(application: Application, on_ready: Callable[[], None]) -> None:
@@ -240,6 +260,7 @@ def start_error(exc: BaseException, settings: Settings) -> str:
 async def stop_services(application: Application) -> None:
     """post_shutdown: stop the health server, background work, close the checker and the store."""
     await health.stop_health_server(application)
+    await conversations.stop(application)  # done already by post_stop under run_polling/run_webhook
     svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
     if svc is None:
         return
@@ -250,6 +271,8 @@ async def stop_services(application: Application) -> None:
             await task
     svc.checker.close()
     svc.limiter.close()
+    if svc.ocr is not None:
+        await asyncio.to_thread(svc.ocr.close)
     await asyncio.to_thread(svc.store.close)
 
 

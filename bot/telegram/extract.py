@@ -1,4 +1,4 @@
-"""What to check in a Telegram message: text, caption, a contact's number, or nothing checkable.
+"""What to check in a Telegram message: text, caption, a contact's number, a picture, or nothing checkable.
 
 Pure translation from PTB objects to the checker's arguments (text + ``CheckHints``); no I/O. Entity
 texts come from PTB's ``parse_entities``/``parse_caption_entities``, which handle Telegram's UTF-16
@@ -25,14 +25,20 @@ from bot.render import neutral_title
 # Message attributes that carry something the bot cannot read, in the order they are looked for.
 _MEDIA_KINDS = ("sticker", "voice", "audio", "video_note", "video", "animation", "document", "photo",
                 "location", "venue", "poll", "dice", "game", "story")
+IMAGE_MIME_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+"""Files sent "as a file" that are read as pictures: what phones save screenshots as. Other image types
+(HEIC, TIFF, …) are not decoded and get the file reply."""
 _NUMBER_NOISE = re.compile(r"[\s\-–—.,，。:：;；()（）\[\]【】+#*/\\|~_]*")
 
 
 @dataclass(frozen=True)
 class Checkable:
-    """``kind`` is ``"text"``, ``"number"`` (a contact or a message that is just a number), ``"empty"``
-    or ``"unsupported"`` (then ``media`` names what it was). ``contact``: the number is a shared contact
-    card's, written by the app (``bot.phones.parse_contact_number``)."""
+    """``kind`` is ``"text"``, ``"number"`` (a contact or a message that is just a number), ``"image"`` (a
+    photo, or a PNG/JPEG/WebP sent as a file: ``media`` is ``"photo"`` or ``"document"``, ``text`` its caption
+    without ``@bot``, if any, with the caption's ``hints``), ``"empty"`` or ``"unsupported"`` (then ``media``
+    names what it was). ``contact``: the number is a shared contact card's, written by the app
+    (``bot.phones.parse_contact_number``). ``note``: the locale key of a note the reply ends with, when the
+    check is not of everything the message holds (a picture's caption checked without the picture)."""
 
     kind: str
     text: str | None = None
@@ -40,6 +46,7 @@ class Checkable:
     from_caption: bool = False
     media: str | None = None
     contact: bool = False
+    note: str | None = None
 
 
 def forward_hints(message: Message) -> tuple[str | None, str | None]:
@@ -95,11 +102,37 @@ def is_bare_number(text: str) -> str | None:
     return found[0].raw if _NUMBER_NOISE.fullmatch(rest) else None
 
 
+def image_media(message: Message) -> str | None:
+    """``"photo"`` or ``"document"`` when ``message`` carries a picture the bot can read, else None."""
+    if message.photo:
+        return "photo"
+    document = message.document
+    if document is not None and (document.mime_type or "").lower() in IMAGE_MIME_TYPES:
+        return "document"
+    return None
+
+
+def caption_only(checkable: Checkable, note: str = "photo_note") -> Checkable:
+    """A picture checked by its caption alone (pictures off, or a group that did not ask for the picture):
+    the caption as text, the reply ending with ``note``; a picture without a caption is unsupported."""
+    if checkable.kind != "image":
+        return checkable
+    if not checkable.text:
+        return Checkable("unsupported", media=checkable.media)
+    return Checkable("text", checkable.text, checkable.hints, from_caption=True, media=checkable.media, note=note)
+
+
 def what_to_check(message: Message, *, bot_username: str | None = None) -> Checkable:
     """Decide what the bot checks in ``message``."""
     origin, title = forward_hints(message)
     if message.contact is not None:
         return Checkable("number", message.contact.phone_number, contact=True)
+    media = image_media(message)
+    if media is not None:
+        caption = strip_mention(message.caption, bot_username).strip() if message.caption else ""
+        phones, urls = _entity_hints(message, caption=True) if caption else ((), ())
+        hints = CheckHints(phone_entities=phones, url_entities=urls, forward_origin=origin, forward_title=title)
+        return Checkable("image", caption or None, hints, from_caption=bool(caption), media=media)
     caption = message.text is None and message.caption is not None
     raw = message.text if message.text is not None else message.caption
     if raw is not None:

@@ -83,6 +83,9 @@ class Metrics:
                                           buckets=BATCH_BUCKETS, registry=registry)
         self.model_batch_seconds = Histogram("fanzha_model_batch_seconds", "Time of one model batch",
                                              buckets=STAGE_BUCKETS, registry=registry)
+        self.ocr_seconds = Histogram("fanzha_ocr_seconds",
+                                     "Time a worker spent reading one picture (queueing excluded)",
+                                     buckets=(0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0), registry=registry)
         self.rate_limited = Counter("fanzha_rate_limit_refusals",
                                     "Requests refused by a limit (scope: user checks, group checks, reports)",
                                     ["scope"], registry=registry)

@@ -8,6 +8,7 @@ SQLAlchemy, so they run in worker threads; the checker keeps its CPU work off th
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,11 +22,13 @@ from bot import phones
 from bot.check import MAX_TEXT_CHARS, EmptyInput, TextTooLong
 from bot.locales import has, t
 from bot.moderation import ReportStatus
+from bot.ocr import OcrResult, PictureError
+from bot.policy import picture_level
 from bot.region import AUTO, choose_regions, normalize_region
-from bot.render import category_name, display_number, render_verdict
+from bot.render import category_name, display_number, picture_notes, render_verdict
 from bot.store.community import Trends
-from bot.telegram import buttons, groups
-from bot.telegram.extract import Checkable, what_to_check
+from bot.telegram import buttons, conversations, groups, pictures
+from bot.telegram.extract import Checkable, caption_only, what_to_check
 from bot.telegram.moderation import help_section, moderation_service, notify_new_reports
 from bot.telegram.outcomes import NOTIFY_TTL, remember_reporter
 from bot.telegram.replies import NO_PREVIEW, language_for, send_text
@@ -45,6 +48,9 @@ DEEP_LINKS = {"check": "start.check", "report": "start.report"}
 """``t.me/<bot>?start=<payload>`` payloads and what ``/start`` says for them; any other payload gets the
 plain greeting (a link from an old campaign must not end in silence)."""
 
+PICTURE_KEY = "picture"
+"""Marks a stored check whose text was read from a picture."""
+
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -60,10 +66,12 @@ def verdict_summary(verdict: Verdict, lang: str) -> dict[str, Any]:
     return {**VerdictSummary.of(verdict).to_json(), "advice": [str(a) for a in verdict.advice], "lang": lang}
 
 
-def _store_check(svc: Services, verdict: Verdict, lang: str, user_id: int) -> str:
+def _store_check(svc: Services, verdict: Verdict, lang: str, user_id: int, *, picture: bool = False) -> str:
     """Keep the verdict's gist for its buttons, with whom it was given to (a keyed hash): the buttons act
-    for that user only."""
-    return svc.store.save_check(verdict_summary(verdict, lang), ttl=STORED_CHECK_TTL, user_hash=svc.user_hash(user_id),
+    for that user only. ``picture``: the text was read from the message's picture (not its caption alone), so
+    "Details" reads it again."""
+    summary = verdict_summary(verdict, lang) | ({PICTURE_KEY: True} if picture else {})
+    return svc.store.save_check(summary, ttl=STORED_CHECK_TTL, user_hash=svc.user_hash(user_id),
                                 count_as=(str(verdict.risk_level), verdict.category_key))
 
 
@@ -83,10 +91,48 @@ async def regions_for(svc: Services, user: Any, lang: str, verdict: Verdict) -> 
 
 
 def render_reply(verdict: Verdict, lang: str, checkable: Checkable, *, detailed: bool = False,
-                 prefix: str | None = None, regions: tuple[str, ...] = ()) -> str:
-    """The verdict with its group alert and photo note, fitted to Telegram's limit as a whole."""
-    notes = [t(lang, "photo_note")] if checkable.from_caption else []
+                 prefix: str | None = None, regions: tuple[str, ...] = (), picture: OcrResult | None = None) -> str:
+    """The verdict with its group alert and photo note, fitted to Telegram's limit as a whole. ``picture``: the
+    text was read from a picture (the note quotes what was read; an unsure reading is judged by
+    ``bot.policy.picture_level``)."""
+    if picture is not None:
+        outcome = picture_level(verdict.risk_level, unsure=picture.unsure)
+        return render_verdict(picture_verdict(verdict, picture), lang, detailed=detailed, prefix=prefix,
+                              notes=picture_notes(picture.text, lang, unsure=picture.unsure), regions=regions,
+                              could_not_tell=outcome.could_not_tell)
+    note = checkable.note or ("photo_note" if checkable.from_caption else None)
+    notes = [t(lang, note)] if note else []
     return render_verdict(verdict, lang, detailed=detailed, prefix=prefix, notes=notes, regions=regions)
+
+
+def picture_verdict(verdict: Verdict, picture: OcrResult | None) -> Verdict:
+    """``verdict`` at the level ``bot.policy.picture_level`` gives a check of text read from ``picture``."""
+    if picture is None:
+        return verdict
+    level = picture_level(verdict.risk_level, unsure=picture.unsure).level
+    return verdict if level == verdict.risk_level else dataclasses.replace(verdict, risk_level=level)
+
+
+def reply_keyboard(check_id: str, lang: str, verdict: Verdict, picture: OcrResult | None, **shown: bool) -> Any:
+    """The verdict's buttons. A "could not tell" reading offers no share button: the shared card is made from
+    the stored level alone and would pass on the low level's reassurance the reply itself does not give."""
+    markup = buttons.verdict_keyboard(check_id, lang, **shown)
+    if picture is None or not picture_level(verdict.risk_level, unsure=picture.unsure).could_not_tell:
+        return markup
+    rows = [row for row in markup.inline_keyboard if not any(b.switch_inline_query is not None for b in row)]
+    return type(markup)(rows)
+
+
+def _picture_or_caption(context: Context, message: Message, checkable: Checkable, *, group: bool) -> Checkable:
+    """An image ``checkable`` as it is checked: read (private chats; groups only when the bot is addressed,
+    never every photo posted), or by its caption alone (pictures off; a group photo nobody asked about)."""
+    if checkable.kind != "image":
+        return checkable
+    if not pictures.pictures_enabled(context):
+        return caption_only(checkable)
+    if group and not groups.is_addressed(message, context.bot):
+        return caption_only(checkable, "picture.caption_only")
+    return checkable
 
 
 # ── commands ────────────────────────────────────────────────────────────────────────────────────────
@@ -164,13 +210,17 @@ async def on_message(update: Update, context: Context) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
+    if conversations.collects(update, context):  # a forward or an album's picture: answered with its burst
+        await conversations.collect(update, context)
+        return
     svc = services(context)
     mode = groups.MODE_ANSWER
     target = message
     if _is_group(update.effective_chat):
         mode = await groups.decide_mode(message, context)
         target = groups.message_to_check(message, context.bot)
-    checkable = what_to_check(target, bot_username=context.bot.username)
+    checkable = _picture_or_caption(context, message, what_to_check(target, bot_username=context.bot.username),
+                                    group=_is_group(update.effective_chat))
     lang = await language_for(svc, user, checkable.text)
     only_high = mode == groups.MODE_HIGH_ONLY
 
@@ -182,7 +232,8 @@ async def on_message(update: Update, context: Context) -> None:
         if _is_group(update.effective_chat) and target is message:
             return  # a sticker or a voice message in a group: nothing to check, and nobody asked
         kind_key = f"kind.{checkable.media}" if has(lang, f"kind.{checkable.media}") else "kind.other"
-        await say(t(lang, "input.unsupported", kind=t(lang, kind_key)))
+        what = "input.unsupported_pictures" if pictures.pictures_enabled(context) else "input.unsupported"
+        await say(t(lang, what, kind=t(lang, kind_key)))
         return
     if checkable.kind == "empty":
         await say(t(lang, "input.empty"))
@@ -191,6 +242,9 @@ async def on_message(update: Update, context: Context) -> None:
         await say(t(lang, "input.too_long", length=len(checkable.text or ""), limit=TEXT_LIMIT))
         return
     if _is_group(update.effective_chat) and await _point_to_earlier_answer(context, svc, message, target, lang):
+        return
+    if checkable.kind == "image" and pictures.pool_busy(context):  # refused before it costs a check
+        await say(t(lang, "picture.busy"))
         return
     if _is_group(update.effective_chat):  # a group spends its own budget, never the poster's quota
         allowed, notice = await groups.spend_budget(svc, message.chat_id, lang)
@@ -202,6 +256,19 @@ async def on_message(update: Update, context: Context) -> None:
         if await svc.limiter.should_notify(user.id):
             await say(t(lang, "rate_limited", limit=svc.limiter.checks_per_minute))
         return
+    picture: OcrResult | None = None
+    if checkable.kind == "image":  # counted above like any check: reading is the costly part
+        try:
+            checkable, picture = await pictures.read_checkable(context, target, checkable, TEXT_LIMIT)
+        except PictureError as exc:
+            _log_picture_error(exc)
+            with_caption = caption_only(checkable, "picture.unread_caption_checked")
+            if with_caption.kind != "text":  # nothing else to check: say why the picture was not read
+                await say(pictures.error_text(lang, exc))
+                return
+            checkable = with_caption  # the caption still gets its verdict, saying the picture was not read
+        else:
+            lang = await language_for(svc, user, checkable.text)
     try:
         verdict = await run_check(svc, checkable)
     except TextTooLong:
@@ -213,17 +280,26 @@ async def on_message(update: Update, context: Context) -> None:
     except phones.InvalidNumber:
         await say(t(lang, "input.bad_number"))
         return
+    verdict = picture_verdict(verdict, picture)
     if only_high and verdict.risk_level != RiskLevel.HIGH:
         await asyncio.to_thread(svc.store.record_check, str(verdict.risk_level), verdict.category_key)
         return
-    check_id = await asyncio.to_thread(_store_check, svc, verdict, lang, user.id)
+    check_id = await asyncio.to_thread(_store_check, svc, verdict, lang, user.id, picture=picture is not None)
     body = render_reply(verdict, lang, checkable, prefix=t(lang, "group.alert") if only_high else None,
-                        regions=await regions_for(svc, user, lang, verdict))
+                        regions=await regions_for(svc, user, lang, verdict), picture=picture)
     sent = await send_text(context, message.chat_id, body, reply_to=target.message_id,
-                           reply_markup=buttons.verdict_keyboard(check_id, lang))
+                           reply_markup=reply_keyboard(check_id, lang, verdict, picture))
     if _is_group(update.effective_chat):
         await asyncio.to_thread(svc.store.put_flow, _answered_key(message.chat_id, target.message_id),
                                 svc.user_hash(message.chat_id), {"reply": sent.message_id}, ttl=STORED_CHECK_TTL)
+
+
+def _log_picture_error(exc: PictureError) -> None:
+    """Telegram not giving a file is worth a warning (it may be Telegram, or us); the rest is what people send."""
+    if isinstance(exc, pictures.PictureUnavailable):
+        log.warning("picture not fetched from Telegram: %s", exc)
+    else:
+        log.info("picture not read: %s", exc.reason)
 
 
 def _answered_key(chat_id: int, message_id: int) -> str:
@@ -290,7 +366,7 @@ async def on_button(update: Update, context: Context) -> None:
         await _submit_feedback(query, context, svc, stored.verdict, lang,
                                with_text=action == buttons.WRONG_WITH_TEXT, check_id=check_id)
     else:  # DETAILS
-        await _show_details(query, context, svc, lang, check_id)
+        await _show_details(query, context, svc, lang, check_id, picture=bool(stored.verdict.get(PICTURE_KEY)))
 
 
 async def _edit_markup(query: Any, markup: Any) -> None:
@@ -389,26 +465,44 @@ async def _submit_feedback(query: Any, context: Context, svc: Services, summary:
     await _edit_markup(query, buttons.verdict_keyboard(check_id, lang, wrong=False))
 
 
-async def _show_details(query: Any, context: Context, svc: Services, lang: str, check_id: str) -> None:
+async def _show_details(query: Any, context: Context, svc: Services, lang: str, check_id: str, *,
+                        picture: bool = False) -> None:
     """Edit the verdict into the full evidence list, re-checking the original (only the verdict's gist is
-    stored, never its evidence, which quotes the text): so the tap is a check, counted like one."""
+    stored, never its evidence, which quotes the text): so the tap is a check, counted like one. A verdict on a
+    picture (``picture``) reads it again, its text not being kept either: the same one check, refused up front
+    when the OCR pool is full; a verdict on a picture's caption alone checks the caption again."""
     original = _original(query)
     checkable = what_to_check(original, bot_username=context.bot.username) if original else None
-    if checkable is None or checkable.kind not in ("text", "number"):
+    if checkable is not None and checkable.kind == "image" and not (picture and pictures.pictures_enabled(context)):
+        checkable = caption_only(checkable, "picture.caption_only" if pictures.pictures_enabled(context)
+                                 else "photo_note")
+    if checkable is None or checkable.kind not in ("text", "number", "image"):
         await query.answer(t(lang, "details.unavailable"), show_alert=True)
+        return
+    if checkable.kind == "image" and pictures.pool_busy(context):
+        await query.answer(t(lang, "picture.busy"), show_alert=True)
         return
     if not await svc.limiter.allow(query.from_user.id):
         await query.answer(t(lang, "rate_limited", limit=svc.limiter.checks_per_minute), show_alert=True)
         return
-    await query.answer()
+    await query.answer()  # now: a reading takes seconds, and a tap's answer cannot wait long
+    reading: OcrResult | None = None
+    if checkable.kind == "image" and original is not None:
+        try:
+            checkable, reading = await pictures.read_checkable(context, original, checkable, TEXT_LIMIT)
+        except PictureError as exc:  # the same picture was read a moment ago: rare, and the verdict stays
+            _log_picture_error(exc)
+            return
     try:
         verdict = await run_check(svc, checkable)
     except (TextTooLong, EmptyInput, phones.InvalidNumber):
         return
     try:
         regions = await regions_for(svc, query.from_user, lang, verdict)
-        await query.edit_message_text(render_reply(verdict, lang, checkable, detailed=True, regions=regions),
+        await query.edit_message_text(render_reply(verdict, lang, checkable, detailed=True, regions=regions,
+                                                   picture=reading),
                                       link_preview_options=NO_PREVIEW,
-                                      reply_markup=buttons.verdict_keyboard(check_id, lang, details=False))
+                                      reply_markup=reply_keyboard(check_id, lang, verdict, reading,
+                                                                   details=False))
     except BadRequest as exc:
         log.info("details not shown: %s", exc.message)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.check import Checker
     from bot.config import Settings
     from bot.moderation import Moderation
+    from bot.ocr.pool import OcrPool
     from bot.store import Store
 
 SERVICES_KEY = "services"
@@ -36,6 +37,7 @@ class Services:
     checker: Checker
     limiter: CheckRateLimiter
     moderation: Moderation | None = None  # built once with the others (None only in tests that need no moderation)
+    ocr: OcrPool | None = None  # reads screenshots in worker processes; None: pictures off (FANZHA_OCR_WORKERS=0)
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     # Stored /lang choices by user hash (None: no choice), so a check does not wait for a database read.
     # Least recently used entries go first when full; entries expire (LANGUAGE_CACHE_SECONDS).

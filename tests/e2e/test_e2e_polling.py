@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from e2e_harness import BotProcess
 from fakes.telegram_api import Call, FakeTelegram, entity, group_chat, user
 
 pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "fixtures" / "screenshots"
 
 BOT_ENV = {"FANZHA_CHECKS_PER_MINUTE": "6", "FANZHA_LOG_LEVEL": "DEBUG"}
 
@@ -57,9 +60,20 @@ def test_shared_contact(polling_bot: BotProcess) -> None:
     assert "📞 +86 170 1234 5678" in reply.text
 
 
-def test_photo_caption(polling_bot: BotProcess) -> None:
-    reply = ask(polling_bot, polling_bot.fake.photo, user(5005), SCAM)
-    assert reply.text.startswith("🔴") and "图片本身暂时还看不了" in reply.text
+def test_screenshot_of_a_scam_chat_is_read_and_judged(polling_bot: BotProcess) -> None:
+    screenshot = (SCREENSHOTS / "wechat_safe_account_dark.png").read_bytes()
+    mark = polling_bot.fake.mark()
+    polling_bot.fake.photo(user(5005), image=screenshot)
+    reply = polling_bot.fake.wait_for("sendMessage", since=mark, timeout=120, chat_id=user(5005)["id"])
+    assert reply.text.startswith("🔴")
+    assert "我从图片里读出的文字" in reply.text and "安全账户" in reply.text
+    downloads = [c for c in polling_bot.fake.calls[mark:] if c.method == "getFile"]
+    assert len(downloads) == 1  # one size chosen and fetched, not every size Telegram offers
+
+
+def test_photo_caption_is_checked_when_the_picture_cannot_be_fetched(polling_bot: BotProcess) -> None:
+    reply = ask(polling_bot, polling_bot.fake.photo, user(5090), SCAM)
+    assert reply.text.startswith("🔴") and "只检查了图片的文字说明" in reply.text
 
 
 def test_traditional_text_gets_a_traditional_reply(polling_bot: BotProcess) -> None:
@@ -137,7 +151,7 @@ def test_oversized_and_unsupported_messages(polling_bot: BotProcess) -> None:
     assert "（表情贴纸）我还看不了" in ask(polling_bot, fake.media, person, "sticker").text
     assert "（语音）我还看不了" in ask(polling_bot, fake.media, person, "voice").text
     assert "（文件）我还看不了" in ask(polling_bot, fake.media, person, "document").text
-    assert "（没有文字说明的图片）" in ask(polling_bot, fake.photo, person).text
+    assert "图片没能从 Telegram 取下来" in ask(polling_bot, fake.photo, person).text
 
 
 def test_rate_limit(polling_bot: BotProcess) -> None:

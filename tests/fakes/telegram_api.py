@@ -13,13 +13,16 @@ What it does:
   ``setMyDescription`` (≤ 512 characters),
   ``setMyShortDescription`` (≤ 120), ``deleteWebhook``, ``setWebhook``, ``getWebhookInfo``,
   ``getChatMember``, ``sendDocument`` (multipart), ``getFile`` + the download at
-  ``/file/bot<token>/<path>``. Other methods answer 404 like Telegram does.
+  ``/file/bot<token>/<path>`` (``getFile`` refuses a file over 20 MB with "Bad Request: file is too big", as
+  Telegram does for bots). Other methods answer 404 like Telegram does.
 * Bodies as PTB sends them: form-encoded (nested values JSON-encoded), multipart with files, or JSON.
 * Every call is recorded (:attr:`calls`); faults can be injected per method: 429 with ``retry_after``,
   5xx, or a timeout (the server sleeps, then answers 504).
 * Builders for updates a user can produce (text, forwards of all four ``forward_origin`` kinds, contact,
-  photo with caption, sticker, voice, document, callback query, inline query, group messages with
-  mentions, the bot added to a group), with entity offsets in UTF-16 code units as Telegram counts them.
+  photo with caption — from a real picture, in Telegram's sizes (90/320/800/1280/2560 px on the longer side,
+  JPEG) with their ``file_size`` —, a file sent as a document with its MIME type and size, sticker, voice,
+  callback query, inline query, group messages with mentions, the bot added to a group), with entity offsets
+  in UTF-16 code units as Telegram counts them.
 * :meth:`post_webhook` drives a bot in webhook mode: POSTs an update with ``Content-Type:
   application/json`` and the ``X-Telegram-Bot-Api-Secret-Token`` header.
 """
@@ -42,6 +45,10 @@ from typing import Any
 from aiohttp import web
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForFanzhaTestsOnly_0123456"
+GET_FILE_LIMIT = 20 * 1024 * 1024
+"""The largest file a bot may download (Bot API ``getFile``)."""
+PHOTO_SIDES = (90, 320, 800, 1280, 2560)
+"""The longer sides of the sizes Telegram makes of a photo (those not larger than the picture itself)."""
 BOT_ID = 123456789
 BOT_USERNAME = "fanzha_test_bot"
 
@@ -135,6 +142,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.webhook: dict[str, Any] | None = None
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, content)
+        self.file_sizes: dict[str, int] = {}  # file_id → a stated size standing for content too big to hold
         self.chat_members: dict[tuple[int, int], str] = {}  # (chat_id, user_id) → status
         self._lock = threading.Lock()
         self._calls_changed = threading.Condition(self._lock)
@@ -225,9 +233,14 @@ class FakeTelegram:
         with self._lock:
             self.chat_members[(chat_id, user_id)] = status
 
-    def add_file(self, file_id: str, content: bytes, file_path: str | None = None) -> None:
+    def add_file(self, file_id: str, content: bytes, file_path: str | None = None, *,
+                 size: int | None = None) -> None:
+        """A file the bot may fetch; ``size`` states its size instead of ``len(content)`` (a 25 MB file
+        without 25 MB in memory)."""
         with self._lock:
             self.files[file_id] = (file_path or f"documents/{file_id}", content)
+            if size is not None:
+                self.file_sizes[file_id] = size
 
     def add_listener(self, listener: Callable[[Call], None]) -> None:
         """Call ``listener(call)`` for every recorded call, on the server's thread. For load generators:
@@ -366,13 +379,56 @@ class FakeTelegram:
         card = {"phone_number": phone_number, "first_name": first_name}
         return self.enqueue({"message": self.message(sender, contact=card, **kwargs)})
 
-    def photo(self, sender: dict[str, Any], caption: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        sizes = [{"file_id": f"photo{n}", "file_unique_id": f"u{n}", "width": w, "height": w, "file_size": w * 10}
-                 for n, w in ((1, 90), (2, 320))]
+    def photo(self, sender: dict[str, Any], caption: str | None = None, *, image: bytes | None = None,
+              **kwargs: Any) -> dict[str, Any]:
+        """A photo message (queued for ``getUpdates``). Without ``image`` its sizes name no stored file."""
+        if image is None:
+            sizes = [{"file_id": f"photo{n}", "file_unique_id": f"u{n}", "width": w, "height": w,
+                      "file_size": w * 10} for n, w in ((1, 90), (2, 320))]
+        else:
+            sizes = self.photo_sizes(image)
         fields: dict[str, Any] = {"photo": sizes}
         if caption is not None:
             fields["caption"] = caption
         return self.enqueue({"message": self.message(sender, **fields, **kwargs)})
+
+    def photo_sizes(self, image: bytes) -> list[dict[str, Any]]:
+        """The ``photo`` array Telegram makes of a sent picture: the picture scaled to each of ``PHOTO_SIDES``
+        not larger than itself (the largest at its own size when it is smaller than 2560 px), re-encoded as
+        JPEG, smallest first, each stored for ``getFile`` with its ``file_size``."""
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(image)) as opened:
+            picture = opened.convert("RGB")
+        longer = max(picture.size)
+        sides = [side for side in PHOTO_SIDES if side < longer] + [min(longer, PHOTO_SIDES[-1])]
+        sizes = []
+        for side in sides:
+            scale = side / longer
+            scaled = picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
+            out = io.BytesIO()
+            scaled.save(out, "JPEG", quality=87)
+            uid = next(self._ids)
+            file_id = f"ph{uid}"
+            self.add_file(file_id, out.getvalue(), f"photos/file_{uid}.jpg")
+            sizes.append({"file_id": file_id, "file_unique_id": f"phu{uid}", "width": scaled.width,
+                          "height": scaled.height, "file_size": len(out.getvalue())})
+        return sizes
+
+    def document(self, sender: dict[str, Any], content: bytes, *, file_name: str, mime_type: str | None,
+                 size: int | None = None, **fields: Any) -> dict[str, Any]:
+        """A message (not queued: ``bot.send({"message": …})`` it) with a file sent "as a file", stored for
+        ``getFile``; ``size`` states a size other than ``len(content)``."""
+        uid = next(self._ids)
+        file_id = f"file{uid}"
+        self.add_file(file_id, content, f"documents/file_{uid}", size=size)
+        doc: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"fileu{uid}", "file_name": file_name,
+                               "file_size": len(content) if size is None else size}
+        if mime_type is not None:
+            doc["mime_type"] = mime_type
+        return self.message(sender, document=doc, **fields)
 
     def media(self, sender: dict[str, Any], kind: str, **kwargs: Any) -> dict[str, Any]:
         """A sticker, voice message or document (things the bot cannot check)."""
@@ -711,7 +767,10 @@ class FakeTelegram:
         if found is None:
             raise _ApiError(400, "Bad Request: invalid file_id")
         path, content = found
-        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(content), "file_path": path}
+        size = self.file_sizes.get(str(file_id), len(content))
+        if size > GET_FILE_LIMIT:
+            raise _ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": size, "file_path": path}
 
 
 class _ApiError(Exception):

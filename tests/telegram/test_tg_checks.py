@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fakes.telegram_api import FakeTelegram, entity, user
 from tg_harness import InProcessBot, running_bot
@@ -15,7 +17,7 @@ BLAND = "晚上一起吃饭吗？我六点下班"
 
 async def _reply(bot: InProcessBot, body: dict) -> str:
     mark, _ = await bot.send(body)
-    call = bot.fake.wait_for("sendMessage", since=mark, timeout=5)
+    call = await bot.fake.await_call("sendMessage", since=mark, timeout=5)
     return call.text or ""
 
 
@@ -129,11 +131,21 @@ async def test_shared_contact_is_checked_as_a_number(bot: InProcessBot) -> None:
     assert "📞 +86 170 1234 5678" in text and "虚拟运营商" in text
 
 
-async def test_photo_caption_is_checked_and_reply_says_the_image_is_not_read(bot: InProcessBot) -> None:
-    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
+async def test_a_photo_telegram_cannot_give_still_gets_its_caption_checked(bot: InProcessBot) -> None:
+    photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]  # no such file to download
     text = await _reply(bot, {"message": bot.fake.message(user(2009), photo=photo, caption=SCAM)})
     assert text.startswith("🔴 高风险")
-    assert "图片本身暂时还看不了" in text
+    assert "图片里的字这次没能读出来，只检查了图片的文字说明" in text
+
+
+async def test_with_pictures_off_a_photo_caption_is_checked_and_the_reply_says_the_image_is_not_read(
+        fake: FakeTelegram, tmp_path: Path) -> None:
+    async with running_bot(fake, tmp_path, ocr_workers=0) as off:
+        photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
+        text = await _reply(off, {"message": off.fake.message(user(2019), photo=photo, caption=SCAM)})
+        assert text.startswith("🔴 高风险") and "图片本身暂时还看不了" in text
+        bare = await _reply(off, {"message": off.fake.message(user(2019), photo=photo)})
+        assert "（没有文字说明的图片）我还看不了" in bare and "文字、电话号码和分享的联系人" in bare
 
 
 @pytest.mark.parametrize(("fields", "named"), [
@@ -141,13 +153,12 @@ async def test_photo_caption_is_checked_and_reply_says_the_image_is_not_read(bot
                   "is_animated": False, "is_video": False}}, "表情贴纸"),
     ({"voice": {"file_id": "v", "file_unique_id": "v", "duration": 2}}, "语音"),
     ({"document": {"file_id": "d", "file_unique_id": "d", "file_name": "x.pdf"}}, "文件"),
-    ({"photo": [{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}]}, "没有文字说明的图片"),
 ])
 async def test_unsupported_messages_get_a_polite_answer_saying_what_can_be_checked(
         bot: InProcessBot, fields: dict, named: str) -> None:
     text = await _reply(bot, {"message": bot.fake.message(user(2010), **fields)})
     assert f"（{named}）我还看不了" in text
-    assert "文字、电话号码和分享的联系人" in text
+    assert "文字、电话号码、分享的联系人和截图" in text
 
 
 async def test_whitespace_only_message_asks_for_something_to_check(bot: InProcessBot) -> None:

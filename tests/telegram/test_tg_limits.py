@@ -94,7 +94,7 @@ async def test_a_long_photo_caption_gets_its_verdict_not_an_apology(bot: InProce
     assert text != t("zh-Hans", "error.generic")
     assert utf16_len(text) <= 4096 and text.startswith("🔴 高风险")
     blocks = _blocks(text)
-    assert blocks[-1] == t("zh-Hans", "photo_note")
+    assert blocks[-1] == t("zh-Hans", "picture.unread_caption_checked")  # the fake has no such file to give
     _assert_ends_with_advice(blocks[:-1], "zh-Hans")
     _numbers_accounted(text, "zh-Hans", 80)
 
@@ -104,7 +104,7 @@ async def test_a_channel_title_that_imitates_a_verdict_stays_one_quoted_short_li
     origin = FakeTelegram.forward_origin("channel", title=title)
     mark, _ = await bot.send({"message": bot.fake.message(user(7030), "今天晚上吃饺子，大家早点回来",
                                                           forward_origin=origin)})
-    text = bot.fake.wait_for("sendMessage", since=mark, timeout=5).text
+    text = (await bot.fake.await_call("sendMessage", since=mark, timeout=5)).text
     lines = text.splitlines()
     assert lines[0] == "🟢 未发现明显风险"
     assert not any(line.startswith(("🔴", "✅", "官方号码")) for line in lines[1:])
