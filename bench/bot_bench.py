@@ -44,7 +44,7 @@ OFFERED_RATE = 55
 jitter of the first and last reply, so offering exactly 50/s would make "≥ 50" a coin toss."""
 REPLY_TIMEOUT_S = 60
 # Model settings taken from the caller's environment (the bot's environment is otherwise clean).
-PASSED_SETTINGS = ("FANZHA_MODEL_THREADS", "FANZHA_MODEL_PROCESS", "FANZHA_MODEL_DTYPE")
+PASSED_SETTINGS = ("FANZHA_MODEL_THREADS", "FANZHA_MODEL_PROCESS", "FANZHA_MODEL_DTYPE", "FANZHA_MODEL_DIR")
 NUMBERS = ("13800138000", "+86 170 1234 5678", "95588", "(0755) 8888 8888", "+855 12 345 678")
 
 
@@ -81,6 +81,32 @@ def model_dtype() -> str:
     from nlp.classifier import inference_dtype
 
     return str(inference_dtype(Settings().model_dtype)).removeprefix("torch.")
+
+
+def process_tree(root: int) -> dict[int, tuple[float, float]]:
+    """{pid: (CPU seconds, RSS MB)} of ``root`` and its descendants (the bot and its model process), from /proc.
+
+    CPU time is what the benchmark compares across changes: unlike latency, it does not depend on what
+    else the shared machine runs.
+    """
+    tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    stats: dict[int, tuple[int, float, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick,
+                                  int(fields[21]) * page / 2**20)
+    tree, frontier = {}, [root]
+    while frontier:
+        pid = frontier.pop()
+        if pid in stats and pid not in tree:
+            tree[pid] = stats[pid][1:]
+            frontier += [child for child, (ppid, _, _) in stats.items() if ppid == pid]
+    return tree
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -158,8 +184,11 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
                 return measured
 
             phase(1, 0, 0.0)  # warm-up: connections, caches, the model's first batches
+            before = process_tree(bot.proc.pid)
             sustained = phase(per_user, users, users / rate)
+            after = process_tree(bot.proc.pid)
             saturated = phase(burst, users * (per_user + 1), 0.0)
+            processes = process_tree(bot.proc.pid)
         finally:
             rc = bot.stop()
 
@@ -182,6 +211,13 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
         "model_threads": os.environ.get("FANZHA_MODEL_THREADS", "1"),
         "model_dtype": model_dtype(), "cpu": cpu_name(),
         "sustained": summary(sustained), "saturation": summary(saturated),
+        "cpu_ms_per_update": {
+            "bot": round(1000 * (after[bot.proc.pid][0] - before[bot.proc.pid][0]) / max(1, len(sustained)), 2),
+            "model_process": round(1000 * sum(after[p][0] - before[p][0] for p in after
+                                              if p != bot.proc.pid and p in before) / max(1, len(sustained)), 2)},
+        "rss_mb": {"bot": round(processes[bot.proc.pid][1], 1),
+                   "model_process": round(max((v[1] for p, v in processes.items() if p != bot.proc.pid),
+                                              default=0.0), 1)},
         "burst_per_user": burst, "errors": len(errors), "error_examples": errors[:3], "bot_exit_code": rc,
         "cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
         "python": platform.python_version(), "machine": platform.machine(),
@@ -229,6 +265,11 @@ def write_results(result: dict) -> None:
         f"{sat['latency_ms']['p50']} ms | {sat['latency_ms']['p95']} ms | {sat['latency_ms']['p99']} ms | |",
         "",
         f"Replies lost or later than {REPLY_TIMEOUT_S} s: {result['errors']}.",
+        "",
+        f"CPU time per update in the sustained phase (load-independent, from /proc): bot process "
+        f"{result['cpu_ms_per_update']['bot']} ms, model process {result['cpu_ms_per_update']['model_process']} ms. "
+        f"Resident memory at the end: bot {result['rss_mb']['bot']} MB, model process "
+        f"{result['rss_mb']['model_process']} MB.",
         "",
         "Latency: from queuing an update at the fake server to the bot's sendMessage arriving there "
         "(long-poll delivery, check, database writes, rendering, HTTP). In the sustained phase each user "

