@@ -51,8 +51,6 @@ from phonenumbers import (
     PhoneNumberMatcher,
     PhoneNumberType,
     ValidationResult,
-    carrier,
-    geocoder,
     shortnumberinfo,
 )
 
@@ -508,6 +506,21 @@ def _raw_signals(raw_work: str) -> list[Signal]:
     return []
 
 
+def _geocoder() -> Any:
+    """phonenumbers' geocoder, imported on first use: importing it loads every language's prefix descriptions
+    (about a second on a loaded 2-core machine), which commands that refuse their input never need."""
+    from phonenumbers import geocoder
+
+    return geocoder
+
+
+def _carrier() -> Any:
+    """phonenumbers' carrier names, imported on first use (as :func:`_geocoder`)."""
+    from phonenumbers import carrier
+
+    return carrier
+
+
 def _number_signals(num: PhoneNumber, type_key: str, region: str | None, official: bool = False) -> list[Signal]:
     """``official``: an official number of HK/TW/MO, which is no warning sign for being from there."""
     signals: list[Signal] = []
@@ -515,7 +528,7 @@ def _number_signals(num: PhoneNumber, type_key: str, region: str | None, officia
     if type_key == "invalid":
         signals.append(Signal("invalid", _invalid_reason(num)))
     if region and region != "CN" and not official:
-        name = geocoder.country_name_for_number(num, "zh") or region
+        name = _geocoder().country_name_for_number(num, "zh") or region
         if region in HK_MO_TW:
             signals.append(Signal("overseas", f"{name}号码，不是中国大陆号码"))
             signals.append(Signal("hk_mo_tw", f"港澳台号码（{name}），冒充客服、公检法的来电常用"))
@@ -554,8 +567,8 @@ def _fact_for_number(num: PhoneNumber, raw: str, raw_work: str, span: tuple[int,
         e164=e164,
         type=type_key,
         region=region,
-        carrier=(carrier.name_for_number(num, "zh") or None) if valid and describe else None,
-        location=(geocoder.description_for_number(num, "zh") or None) if valid and describe else None,
+        carrier=(_carrier().name_for_number(num, "zh") or None) if valid and describe else None,
+        location=(_geocoder().description_for_number(num, "zh") or None) if valid and describe else None,
         signals=tuple(signals),
     )
 

@@ -83,3 +83,30 @@ def test_0002_keeps_existing_entries_and_the_checks_still_refuse_bad_values(db_u
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT evidence FROM blocklist_entries")).scalar_one() == "old row"
             assert "import_batch_id" not in {c["name"] for c in inspect(conn).get_columns("blocklist_entries")}
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head() -> None:
+    """Start-up skips Alembic for a database at ``_newest_revision()``: it must be the head Alembic would reach."""
+    from alembic.script import ScriptDirectory
+
+    from bot.store.engine import _newest_revision
+
+    assert [_newest_revision()] == ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+
+
+def test_an_up_to_date_database_opens_without_alembic_and_an_old_one_is_still_upgraded(db_url) -> None:
+    """Every command opens the store: at head it must not pay for importing Alembic; one revision behind (after
+    an upgrade of the bot) it must still be migrated, not taken as current."""
+    Store.open(db_url, allowlist_seed=None).close()
+    probe = ("import sys; from bot.store import Store; Store.open(sys.argv[1], allowlist_seed=None).close(); "
+             "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe, db_url], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    with Store.open(db_url, allowlist_seed=None) as store:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0005")
+    with Store.open(db_url, allowlist_seed=None) as store, store.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == "0006"
