@@ -379,8 +379,14 @@ def _why_phrases(evidence: list[Evidence], lang: str) -> tuple[str, list[Evidenc
     covered: list[Evidence] = []
     for item in phrases:
         quote = quoted_phrase(item, lang, readable=True)
-        if _contained(item.span, spans) or quote in quotes:
+        inside = [q for q in quotes if q in quote]  # two rules' quotes widened to the same clause, or nested
+        if _contained(item.span, spans) or any(quote in q for q in quotes):
             covered.append(item)  # said already by the phrase around it
+        elif inside and quote:  # the wider quote takes the place of the first one it holds
+            at = quotes.index(inside[0])
+            quotes = [q for q in quotes if q not in inside]
+            quotes.insert(at, quote)
+            covered.append(item)
         elif len(quotes) < WHY_PHRASES and quote:
             quotes.append(quote)
             covered.append(item)

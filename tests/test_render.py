@@ -342,6 +342,14 @@ def test_a_quoted_phrase_is_whole_words_not_cut_mid_word(store, lang: str, text:
         assert "newly" in render_verdict(verdict, lang, detailed=True)
 
 
+def test_two_rules_quoting_the_same_clause_show_it_once(store) -> None:
+    """Two tactics in one clause (刷单 and "日赚200到500元") each widen to the clause: the card quoted it twice,
+    once cut and once whole. The reader sees the whole clause once."""
+    verdict = _check(store, "你好，我们在招聘网店刷单兼职，动动手指日赚200到500元\n\n真的吗？怎么做")
+    why = next(line for line in render_verdict(verdict, "zh-Hans").splitlines() if line.startswith("为什么"))
+    assert why.count("「") == 1 and "「我们在招聘网店刷单兼职，动动手指日赚200到500元」" in why
+
+
 class _ModelSays:
     """The ``Classifier`` port answering one fraud type with probability 0.9 for every text, as the model
     does for a text it files under that type (the shipped model's own answers are in tests/model)."""

@@ -34,6 +34,24 @@ def test_a_threat_after_the_ask_keeps_the_ask(text):
 
 
 @pytest.mark.parametrize("text", [
+    "理赔前要核对您的流水，请把卡里的钱先转到验证账户，验证完原路退回",
+    "为保证资金安全，请将余额存入我们的过渡账户",
+    "核查通过后全额返还，请先把钱打到这个核查账户",
+])
+def test_money_moved_to_be_verified_and_promised_back_is_a_strong_tactic(text):
+    assert "verification_transfer" in _ids(find_phrases(text))
+
+
+@pytest.mark.parametrize("text", [
+    "退款已受理，款项将在 3 个工作日内原路退回您的支付账户",
+    "请登录 App 验证账户信息后继续使用",
+    "公安机关不会让你把钱转到任何验证账户，这是诈骗",
+])
+def test_real_refunds_account_checks_and_warnings_do_not_fire_it(text):
+    assert "verification_transfer" not in _ids(find_phrases(text))
+
+
+@pytest.mark.parametrize("text", [
     "您名下的账户涉及诈骗集团洗钱，检察官将依法拘提，请回电",
     "你的身份证被人用来开户，涉案金额150万，请配合调查",
     "【某区法院】您有一起诉讼未处理，点击 fy-notice.cc/k 查看起诉书",
