@@ -4,11 +4,10 @@
 
 Sends a fixed set of messages — real ones picked from the shared data (a fake-police monologue, an
 order-brushing offer, a real fake-base-station phishing SMS, a real personal SMS), a bare number, a
-shared contact, a Traditional-script message, a forward from a channel, a photo with a caption, a
-sticker, an English user, and a tap on 详情 — through the fake Bot API to the real ``fanzha run`` in a
-subprocess, and prints what the bot sent (the fake server's recorded ``sendMessage`` and
-``editMessageText`` texts, with the buttons). Screenshots are impossible here; this is the next best
-thing, and anyone can rerun it.
+shared contact, a Traditional-script message, a forward from a channel, a screenshot of a chat, four
+messages of one chat forwarded together, a sticker, an English user, and a tap on 详情 — through the
+fake Bot API to the real ``fanzha run`` in a subprocess, and prints what the bot sent (the fake server's
+recorded ``sendMessage`` and ``editMessageText`` texts, with the buttons). Anyone can rerun it.
 """
 
 from __future__ import annotations
@@ -29,6 +28,13 @@ from e2e_harness import BotProcess  # noqa: E402
 from fakes.telegram_api import FakeTelegram, user  # noqa: E402
 
 SHOWN_INPUT_CHARS = 160
+SCREENSHOTS = PROJECT_ROOT / "tests" / "fixtures" / "screenshots"
+CONVERSATION = (  # a refund-scam script, written for this transcript: only the third message asks for money
+    "您好，我是京东客服，您上个月买的商品被检测出质量问题",
+    "我们这边给您办理双倍理赔，请问您现在方便吗？",
+    "理赔前要验证您的账户流水，请把卡里的钱先转到验证账户 6222 0212 3456 7890，验证完原路退回",
+    "办理过程中请不要挂断，也不要告诉家人",
+)
 
 
 def pick_messages(data_dir: Path) -> dict[str, str]:
@@ -99,8 +105,17 @@ def converse(bot: BotProcess, messages: dict[str, str]) -> list[str]:
     exchange(grandma, "17012345678", lambda: fake.send_text(grandma, "17012345678"))
     exchange(grandma, "（分享联系人「工行客服」+86 95588）",
              lambda: fake.contact(grandma, "95588", first_name="工行客服"))
-    exchange(grandma, f"（图片，说明文字：）{_shorten(messages['task'])}",
-             lambda: fake.photo(grandma, messages["task"]))
+    screenshot = SCREENSHOTS / "wechat_task_scam.png"
+    exchange(grandma, f"（一张聊天截图，没有文字说明：tests/fixtures/screenshots/{screenshot.name}）",
+             lambda: fake.photo(grandma, image=screenshot.read_bytes()))
+
+    def burst() -> None:  # four messages of one chat forwarded together: Telegram delivers four updates
+        for text in CONVERSATION:
+            fake.forwarded(grandma, text, "user", name="京东客服小李")
+
+    shown = "（一起转发了与「京东客服小李」的 4 条消息）\n" + "\n".join(f"    {i}. {t}" for i, t in
+                                                             enumerate(CONVERSATION, 1))
+    exchange(grandma, shown, burst)
     exchange(grandma, "（表情贴纸）", lambda: fake.media(grandma, "sticker"))
     hant = to_traditional(messages["acquaintance"])
     exchange(taiwan, _shorten(hant), lambda: fake.send_text(taiwan, hant))
@@ -162,7 +177,9 @@ def write_readme(transcript: str, use_model: bool) -> None:
     intro = (
         "A real conversation with the bot: messages picked from the shared data (a fake-police monologue, a "
         "real fake-base-station phishing SMS, a real personal SMS, an order-brushing offer), a bare number, a "
-        "shared contact, a Traditional-script message, a sticker and an English user, sent through the fake "
+        "shared contact, a screenshot of a chat (a committed test picture, read by the bot's OCR), four messages "
+        "of one chat forwarded together, a Traditional-script message, a sticker and an English user, sent "
+        "through the fake "
         "Bot API to the real `fanzha run`; below is exactly what the bot sent back (buttons in brackets). "
         f"Recorded with {model_note}; regenerate with `python -m bench.transcript --readme`. Long messages "
         f"from users are cut at {SHOWN_INPUT_CHARS} characters here; the bot saw them whole.\n\n"
