@@ -45,7 +45,7 @@ from bot.verdict import RiskLevel
 # Chosen on the tune half of the real-register evaluation set (`fanzha evaluate-set --threshold-grid`,
 # bench/results/eval/realset/thresholds.md) for the shipped classifier (4-layer transformer + TF-IDF peer,
 # w = 0.55), then checked on the held-out real test rows (`fanzha evaluate`, bench/results/eval/eval_seed13.md,
-# 21,295 rows). On the tune half, 0.8 rates 1.5 points more scams high than 0.9 with no more false alarms;
+# 21,295 rows). On the tune half, 0.8 rates more scams high than 0.9 with no more false alarms;
 # a suspicious threshold under 0.5 flags more genuine messages than the 3 % the product allows.
 MODEL_HIGH = 0.80        # in-split: false positives 0.05% of normal text, 0.03% of personal SMS/chat; recall 0.973
 MODEL_SUSPICIOUS = 0.50  # in-split: false positives 0.12% of normal text, 0.04% of personal SMS/chat; recall 0.982
@@ -55,10 +55,6 @@ RISKY_LINK_REASONS = frozenset({"shortener", "ip_address"})
 
 _ORDER = {RiskLevel.LOW: 0, RiskLevel.SUSPICIOUS: 1, RiskLevel.HIGH: 2}
 _BY_RANK = {v: k for k, v in _ORDER.items()}
-
-
-def _max(a: RiskLevel, b: RiskLevel) -> RiskLevel:
-    return a if _ORDER[a] >= _ORDER[b] else b
 
 
 @dataclass
