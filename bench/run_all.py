@@ -1,4 +1,5 @@
-"""Run every benchmark (``python -m bench.run_all``); each writes its own file under bench/results/."""
+"""Run every benchmark (``python -m bench.run_all``, ``make bench``); each writes its own file under bench/results/,
+then ``bench.latest`` gathers their headlines into bench/results/latest.md."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ BENCH_MODULES = (
     "bench.bot_bench",        # updates/s and reply latency through the fake Bot API
     "bench.startup",          # whole-process start-up of the command line
     "bench.attack_latency",   # other users' reply latency while attackers send worst-case messages
+    "bench.ocr_bench",        # screenshot reading time, accuracy and the OCR worker's memory
+    "bench.latest",           # last: bench/results/latest.md, one page of every headline beside its target
 )
 
 
