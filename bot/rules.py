@@ -160,9 +160,13 @@ def _has_unofficial_link(span: str) -> bool:
 
 
 def _is_warning(normalized: str, start: int, end: int) -> bool:
+    """Whether the tactic at ``start:end`` is negated, reported, or called a crime or a scam right after it. A
+    question is not that call: "请开启屏幕共享…我：这是诈骗吗？" is the target doubting, and the tactic stands."""
     before = normalized[max(0, start - 40):start]
-    return bool(_NEGATED_BEFORE.search(before) or _REPORTED_BEFORE.search(before)
-                or _WARNING_AFTER.search(normalized[end:end + 24]))
+    if _NEGATED_BEFORE.search(before) or _REPORTED_BEFORE.search(before):
+        return True
+    after = _WARNING_AFTER.search(normalized[end:end + 24])
+    return after is not None and not _DOUBT_AFTER.search(normalized[end + after.end():end + after.end() + 6])
 
 
 _DOUBT_BEFORE = re.compile(r"(是不是|会不会|不会|莫非|难道|怕|该不会|不是)[^。！!？?，,]{0,3}$")

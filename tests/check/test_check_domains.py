@@ -24,7 +24,7 @@ def _links(verdict):
 
 
 def test_a_link_to_a_listed_domain_is_high_with_its_source(store, checker):
-    text = "您好，平台今日开放入金，点击 https://app.fortune-win.top/reg 注册即送体验金"
+    text = "您好，平台换了新网址 https://app.fortune-win.top/reg ，以后从这里登录"  # no tactic: the list decides
     assert checker.check_text_sync(text).risk_level != RiskLevel.HIGH
     store.add_domain("fortune-win.top", "fake_investment", actor="cli", source="台湾165反诈骗专线 假投资网站名单")
     verdict = checker.check_text_sync(text)
@@ -81,3 +81,14 @@ def test_a_bank_real_site_is_official_and_its_imitations_are_not(checker):
         (link,) = _links(verdict)
         assert link.detail["reason"] == "lookalike" and link.detail["official"] == "icbc.com.cn", fake
         assert shown in render_verdict(verdict, "zh-Hans")
+
+
+def test_the_us_postal_services_own_tracking_link_is_quiet_and_its_lookalike_is_high(checker):
+    """Parcel-fee scams aimed at Chinese speakers abroad imitate USPS: its own site is not a problem link, a
+    look-alike of it is."""
+    real = checker.check_text_sync("USPS: your package is on its way. Track it at https://tools.usps.com/go/Track")
+    assert real.risk_level == RiskLevel.LOW
+    fake = checker.check_text_sync("USPS: your package could not be delivered, update your address at "
+                                   "https://usps-redelivery.top/a1")
+    assert fake.risk_level == RiskLevel.HIGH
+    assert any(e.detail.get("reason") == "lookalike" for e in fake.evidence if e.kind == EvidenceKind.RISKY_LINK)
