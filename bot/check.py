@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import re
 import time
 import unicodedata
 from collections.abc import Collection, Sequence
@@ -38,8 +39,8 @@ from bot.chinese import is_mostly_chinese
 from bot.impersonation import OfficialNumber, find_impersonations
 from bot.policy import RISKY_LINK_REASONS, RISKY_NUMBER_SIGNALS, Signals, decide
 from bot.quotes import readable_quote, whole_words
-from bot.rules import RuleHit, find_card_trafficking, find_phrases, is_warning_text
-from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls
+from bot.rules import RuleHit, find_card_trafficking, find_contact_handles, find_phrases, is_warning_text
+from bot.urls import DomainFinding, FoundUrl, assess_url, find_urls, official_owner
 from bot.verdict import Advice, Evidence, EvidenceKind, NumberReport, RiskLevel, SkipReason, Span, Stage, Verdict
 from nlp.textnorm import fold_obfuscation, normalize_with_offsets, original_span
 
@@ -419,10 +420,12 @@ class Checker:
         warning = False
         phrases: list[RuleHit] = []
         cards: list[RuleHit] = []
+        handles: tuple[str, ...] = ()
         if due(Stage.RULES):
             warning = is_warning_text(normalized)  # once: both rule sets and the policy read it
             phrases = find_phrases(text, normalized=(normalized, origin), warning_text=warning)
             cards = find_card_trafficking(text, normalized=(normalized, origin), warning_text=warning)
+            handles = _contact_handles(normalized)
         impersonations: list[Evidence] = []
         if not lists_done:  # it needs the allowlist
             skipped[Stage.IMPERSONATION] = skipped[Stage.LISTS]
@@ -432,7 +435,7 @@ class Checker:
         self.last_times = times
         return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
                          model_reads=is_mostly_chinese(normalized), warning_text=warning, budget=budget,
-                         skipped=skipped, domain_hits=domain_hits)
+                         skipped=skipped, domain_hits=domain_hits, handles=handles)
 
     @staticmethod
     def _find_numbers(text: str, normalized: str, origin: list[int], hints: CheckHints) -> list[phones.PhoneFact]:
@@ -478,6 +481,13 @@ class Checker:
     def _finish(self, p: _Prepared, prediction: tuple[float, str | None] | None) -> Verdict:
         probability, model_category = prediction if prediction else (None, None)
         strong = [h for h in p.phrases if h.strong]
+        # The ways to reach the sender that are not an organisation's own: numbers off the allowlist, links to
+        # any site but an official domain (a genuine notice links its bank's own site), and private chat
+        # accounts (加V：…, QQ …, LINE ID …, Telegram @…), where scams move the reader out of sight. A QQ number
+        # that the number scan also found is one contact, not two.
+        written_numbers = {_digits(r.raw) for r in p.numbers}
+        handles = [h for h in p.handles if h not in written_numbers]
+        unofficial_links = [u for u in p.urls if u.disguised or official_owner(u.domain) is None]
         signals = Signals(
             # A link to a listed domain is a hard fact, as a listed number is.
             blocklist_hits=sum(1 for r in p.numbers if r.blocklisted) + len(p.domain_hits),
@@ -490,8 +500,9 @@ class Checker:
             spoofed_officials=sum(1 for r in p.numbers if r.e164 in self._official_by_number()
                                   and any(s["signal"] == "spoof_format" for s in r.signals)),
             risky_links=sum(1 for f in p.findings if f.reason in RISKY_LINK_REASONS),
-            official_contacts_only=bool(p.numbers) and all(r.allowlisted for r in p.numbers) and not p.urls,
-            unofficial_contacts=sum(1 for r in p.numbers if not r.allowlisted) + len(p.urls),
+            official_contacts_only=(bool(p.numbers) and all(r.allowlisted for r in p.numbers) and not p.urls
+                                    and not handles),
+            unofficial_contacts=sum(1 for r in p.numbers if not r.allowlisted) + len(unofficial_links) + len(handles),
             warning_text=p.warning_text,
         )
         level = decide(signals)
@@ -616,11 +627,32 @@ class _Prepared:
     budget: _Budget = dataclasses.field(default_factory=lambda: _Budget(None))
     skipped: dict[Stage, SkipReason] = dataclasses.field(default_factory=dict)
     domain_hits: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # url → domain blocklist entry
+    handles: tuple[str, ...] = ()  # private chat accounts given as a contact (bot.rules.find_contact_handles)
+
+
+def _digits(raw: str) -> str:
+    return "".join(str(unicodedata.decimal(ch)) for ch in raw if ch.isdecimal())
 
 
 def _number_identity(fact: phones.PhoneFact) -> str:
     """The same number however it was written: its E.164 form, else its digits."""
-    return fact.e164 or "".join(str(unicodedata.decimal(ch)) for ch in fact.raw if ch.isdecimal())
+    return fact.e164 or _digits(fact.raw)
+
+
+_BLANK_RUN = re.compile(r"\s+")
+
+
+def _contact_handles(normalized: str) -> tuple[str, ...]:
+    """The private chat accounts a text gives as a contact, each once (case aside).
+
+    Blank runs are read as one blank first: the handle pattern allows blanks in several places around
+    "微信" / "QQ" / ":" and costs time cubic in the length of a blank run (a thousand blanks after "微信" took
+    25 s), while one blank is all a written handle ever has there.
+    """
+    seen: dict[str, str] = {}
+    for handle in find_contact_handles(_BLANK_RUN.sub(" ", normalized)):
+        seen.setdefault(handle.lower(), handle)
+    return tuple(seen.values())
 
 
 def _whole_words(text: str, hit: RuleHit) -> Span:

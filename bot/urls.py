@@ -82,6 +82,12 @@ _MAX_HOST = 253
 _WINDOW_BEFORE = 32   # scheme and user info before a host ("https://", "user:pw@")
 _WINDOW_AFTER = 64    # port and the start of the path after it; a longer path is followed to its end below
 _URL_END = re.compile(r'[\s"<>;|]')  # urlextract's right stop characters: a link runs up to one of these
+# What may stand right before a host inside a link: the scheme's "//", user info's "@" or ":", a "\\" some
+# browsers read as "/", an underscore of a host name. Other punctuation there ("封号,q.cc/q8": NFKC turns the
+# full-width "，" into ",") is where the link begins; but urlextract stops reading leftwards only at blanks,
+# quotes and a few brackets, takes the comma (or "!", "?", "+" …) for part of the host and then drops the
+# link as invalid. The window then starts at the host.
+_INSIDE_A_LINK_BEFORE_HOST = frozenset("/@\\:_")
 
 
 def _is_candidate_host(run: str) -> bool:
@@ -111,7 +117,11 @@ def find_urls(text: str) -> list[FoundUrl]:
     for run in _HOST_RUN.finditer(ascii_view):
         if run.start() < covered or not _is_candidate_host(run.group()):
             continue
-        start = max(covered, run.start() - _WINDOW_BEFORE)
+        before = ascii_view[run.start() - 1] if run.start() else " "
+        if before.isspace() or before in _INSIDE_A_LINK_BEFORE_HOST:
+            start = max(covered, run.start() - _WINDOW_BEFORE)
+        else:
+            start = run.start()
         stop = min(len(ascii_view), run.end() + _WINDOW_AFTER)
         stop_char = _URL_END.search(ascii_view, run.end(), stop)
         if stop_char is not None:
@@ -156,8 +166,26 @@ def _ascii_stand_in(match: re.Match[str]) -> str:
     return _latin_look_alike(match.group()) or " "
 
 
+_AUTHORITY_END = re.compile(r"[/?#\\]")
+_SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
+
+
+def _host_bounds(url: str) -> tuple[int, int]:
+    """Where in ``url`` the host is (see ``_host_of``)."""
+    scheme = _SCHEME.match(url)
+    start = scheme.end() if scheme else 0
+    end_of_authority = _AUTHORITY_END.search(url, start)
+    end = end_of_authority.start() if end_of_authority else len(url)
+    start = max(start, url.rfind("@", start, end) + 1)
+    port = url.find(":", start, end)
+    return start, port if port >= 0 else end
+
+
 def _host_of(url: str) -> str:
-    return re.sub(r"^[a-z]+://", "", url, flags=re.I).split("/")[0].split(":")[0].split("@")[-1].lower()
+    """The host a browser goes to: after any user info (``https://www.icbc.com.cn:443@evil.xyz/`` goes to
+    evil.xyz), before the port, path, query or fragment (``https://evil.xyz?@icbc.com.cn`` too)."""
+    start, end = _host_bounds(url)
+    return url[start:end].lower()
 
 
 def _skeleton(host: str) -> str:
@@ -179,8 +207,11 @@ def registrable_domain(host: str) -> str:
 
 
 def _found(written: str, url: str, start: int, end: int) -> FoundUrl:
-    host = _host_of(written)
-    folded_host = _host_of(url)
+    # The host is located in the ASCII view, character for character the written link: a scheme written with a
+    # look-alike letter ("httр://", Cyrillic р) is still a scheme, and the host is after it.
+    host_start, host_end = _host_bounds(url)
+    host = written[host_start:host_end].lower()
+    folded_host = url[host_start:host_end].lower()
     looks = _skeleton(folded_host)
     return FoundUrl(url=written, start=start, end=end, domain=registrable_domain(host), host=host,
                     disguised=looks != host)
@@ -280,13 +311,14 @@ def assess_url(found: FoundUrl) -> DomainFinding | None:
     """
     if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", found.host):
         return DomainFinding(found, "ip_address")
-    if found.domain in _SHORTENERS or found.host in _SHORTENERS:
+    looks = _skeleton(found.host)
+    looks_domain = registrable_domain(looks)
+    # A shortener spelled with a look-alike letter ("t.сn", Cyrillic с) still hides where it goes.
+    if {found.domain, found.host, looks, looks_domain} & _SHORTENERS:
         return DomainFinding(found, "shortener")
     owners = official_owners()
     if not found.disguised and found.domain in owners:
         return None
-    looks = _skeleton(found.host)
-    looks_domain = registrable_domain(looks)
     if found.disguised and looks_domain in owners:  # іcbc.com.cn, xn--…: reads as the official domain
         return DomainFinding(found, "lookalike", brand=owners[looks_domain], official=looks_domain)
     # An official domain in front of the real one: icbc.com.cn.evil.xyz is evil.xyz's site.
