@@ -514,6 +514,13 @@ def _geocoder() -> Any:
     return geocoder
 
 
+def warm_up() -> None:
+    """Load the geocoder and carrier tables now: a long-running bot pays for them at start, not in the first
+    user's check (commands that never describe a number never load them)."""
+    _geocoder()
+    _carrier()
+
+
 def _carrier() -> Any:
     """phonenumbers' carrier names, imported on first use (as :func:`_geocoder`)."""
     from phonenumbers import carrier

@@ -12,7 +12,8 @@ One weak signal never decides "high": a verdict is high on a hard fact, or when 
    → suspicious; a virtual-operator segment alone stays low (millions use them) but is shown.
 3. **Agreement** → high: strong tactics from two different rules; one strong tactic while the model says at
    least ``MODEL_SUSPICIOUS``; one strong tactic in a text that also carries a contact that is not an official
-   one (a number off the allowlist, a link); or the model at ``MODEL_HIGH`` or more on a text with such a
+   one (a number off the allowlist, a link to a site that is not an official domain, a private chat account such
+   as a WeChat or LINE id); or the model at ``MODEL_HIGH`` or more on a text with such a
    contact — the tactic (or the model) and the ask agree. A strong tactic is one genuine senders do not use;
    with a way to reach the sender beside it, the message is the scam's ask. This is what rates the terse
    scam SMS ("传票未签收 请速联系 021-…", "包裹查出违禁品 请回电") high, and English scams, which the model does

@@ -240,7 +240,7 @@ def find_card_trafficking(text: str, *, normalized: tuple[str, list[int]] | None
 # account as a contact off the allowlist, like a number or a link.
 _CONTACT_HANDLE = re.compile(
     r"(?<![a-z])(?:微信|薇信|威信|v信|vx|wx|wechat|qq|扣扣|(?-i:LINE)|line ?id|telegram|whatsapp"
-    r"|(?<=[加添私找系聊])[vq]|[vq](?=\s*[:：])|id(?=\s*[:：]))\s*(?:号|id)?\s*[:：]?\s*(?:@\s*)?"
+    r"|(?<=[加添私找系聊])[vq]|[vq](?=\s*+[:：])|id(?=\s*+[:：]))\s*+(?:号|id)?\s*+[:：]?\s*+(?:@\s*+)?"
     r"(?P<handle>[a-z][a-z0-9_.-]{3,30}|\d{5,12})(?![a-z0-9_])"
     r"|(?<![\w.@])@(?P<at>[a-z][a-z0-9_]{3,31})(?![\w.])",
     re.IGNORECASE,

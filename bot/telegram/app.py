@@ -57,6 +57,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import phones
 from bot.config import MIN_SECRET_BYTES, Settings
 from bot.locales import t
 from bot.telegram import conversations, groups, health, inline, moderation, public
@@ -192,6 +193,7 @@ async def start_services(application: Application) -> None:
                                           settings.rate_limit_storage,
                                           key=functools.partial(keyed_hash, secret=settings.secret))
         checker = await asyncio.to_thread(health.MeteredChecker.from_settings, settings, store)
+        await asyncio.to_thread(phones.warm_up)  # number descriptions: loaded now, not in a user's first check
         ocr = _ocr_pool(settings)
     except Exception:
         await asyncio.to_thread(store.close)
