@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     # Worker processes that read screenshots (OCR, ``bot.ocr.pool``); "0" switches pictures off: a photo's caption
     # is still checked, and a picture alone gets the polite "I cannot read this" reply.
     ocr_workers: int = Field(default=1, ge=0, validation_alias="FANZHA_OCR_WORKERS")
+    ocr_threads: int = Field(default=2, ge=1, le=16, validation_alias="FANZHA_OCR_THREADS")
 
     # Webhook mode.
     webhook_secret: str | None = Field(default=None, validation_alias="FANZHA_WEBHOOK_SECRET")

@@ -44,11 +44,20 @@ class OcrFailed(PictureError):
         super().__init__("failed", detail)
 
 
-def _warm_up() -> None:
-    """Worker start-up: build the recogniser now, so the first picture does not pay for it."""
-    from bot.ocr.reader import engine
+def _warm_up(threads: int | None = None) -> None:
+    """Worker start-up: build the recogniser now (with ``threads`` intra-op threads), so the first picture does
+    not pay for it."""
+    from bot.ocr.reader import engine, use_threads
 
+    use_threads(threads)
     engine()
+
+
+def _set_threads(threads: int | None = None) -> None:
+    """Worker start-up without warming: the thread count only (the engine is built by the first read)."""
+    from bot.ocr.reader import use_threads
+
+    use_threads(threads)
 
 
 def _read_in_worker(data: bytes) -> tuple[str, Any, float, float]:
@@ -76,7 +85,8 @@ class OcrPool:
     """Reads screenshots in ``workers`` processes, at most ``max_pending`` at a time (running + waiting)."""
 
     def __init__(self, workers: int = 1, max_pending: int = 4, *,
-                 on_read: Callable[[float], None] | None = None, warm: bool = True) -> None:
+                 on_read: Callable[[float], None] | None = None, warm: bool = True,
+                 threads: int | None = None) -> None:
         if workers < 1 or max_pending < 1:
             raise ValueError("workers and max_pending must be at least 1")
         self.workers = workers
@@ -86,6 +96,8 @@ class OcrPool:
         """Wall seconds the worker spent on the last picture read (queueing excluded)."""
         self.last_cpu_seconds: float | None = None
         self._warm = warm
+        self.threads = threads
+        """Intra-op threads of each worker's engine (None: ``bot.ocr.reader.OCR_THREADS``)."""
         self._pending = 0
         self._lock = threading.Lock()
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
@@ -108,7 +120,7 @@ class OcrPool:
             if self._executor is None:
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_warm_up if self._warm else None)
+                    initializer=_warm_up if self._warm else _set_threads, initargs=(self.threads,))
             return self._executor
 
     def _replace(self, broken: concurrent.futures.ProcessPoolExecutor) -> None:

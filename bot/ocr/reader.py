@@ -6,9 +6,10 @@ PNG of a few kilobytes is refused in milliseconds. Then the recogniser (rapidocr
 recognition models, shipped in its wheel, run on onnxruntime) reads it at a scale measured to read best
 (``TARGET_SHORT_SIDE``), and ``bot.ocr.layout`` puts the boxes in reading order.
 
-One engine per process, built on first use with one intra-op thread: the bot runs on two cores shared with the
-text checks, and the process pool (``bot.ocr.pool``) gives parallelism across pictures instead. The models are
-given by path, the direction classifier is off (screenshots are upright): nothing is ever downloaded.
+One engine per process, built on first use with ``OCR_THREADS`` intra-op threads (the measured trade-off between
+a picture's reading time and the text checks that share the two cores, see there). The ONNX sessions are built
+here (``ort_session``) rather than by rapidocr, which exposes neither thread spinning nor the execution mode. The
+models are given by path, the direction classifier is off (screenshots are upright): nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -28,12 +29,26 @@ if TYPE_CHECKING:
 FORMATS = {"PNG", "JPEG", "WEBP"}
 TARGET_SHORT_SIDE = 720
 """The short side (a portrait screenshot's width) the picture is scaled to, and detection runs at. Measured over
-the fixtures (bench/results/ocr.md, `python -m bench.ocr_bench`): at 1080 (detection at full size) the worst clean
-picture read 0.63 and each took twice the CPU; 480 and 720 read every fixture exactly, at the same CPU; 720 keeps
-a margin for the small fonts of real 1440-pixel-wide screenshots."""
+the fixtures (bench/results/ocr.md, `python -m bench.ocr_bench`): every short side from 480 to 1080 reads every
+fixture exactly, and the CPU grows with the pixels (480: 0.7×, 1080: 2× that of 720). 720 is kept: it is the width
+of the 1280-pixel photo Telegram hands the bot, which is then read without resizing, and it keeps a margin for the
+small fonts of real 1440-pixel-wide screenshots, which the fixtures do not have."""
 MAX_UPSCALE = 3.0
 SCALE_TOLERANCE = 0.15
 """Pictures within this fraction of the target are read as they are (a resize costs time and sharpness)."""
+OCR_THREADS = 2
+"""Intra-op threads of each ONNX session in an OCR worker (``Settings.ocr_threads``, FANZHA_OCR_THREADS, overrides it).
+Detection is two thirds of a picture's time, recognition most of the rest (bench/results/ocr.md). On the shared
+2-core machine one thread read a fixture in 1.84–1.95 s p50 / 2.1 s p95 over two runs; two threads in 1.24 / 1.45 s
+(load 1.3–2.0) and 1.15 / 2.60 s (load up to 2.7): the second thread pays only when a core is free, as on the
+idle machine the 1.5 s target is set for. With a picture in every 10 messages at 5 messages/s
+(bench/results/bot_ocr_mix.md) the text checks' p95 was the same with one or two threads (115 / 114 ms): they
+mostly wait on I/O and the model process, and a picture read in less time frees the second core sooner; a
+picture's reply took 4.2 s p95 on one thread (they queued) and 1.6 s on two. The price is CPU: two threads
+spend 20–30% more CPU seconds per picture (spinning, splitting)."""
+THREAD_SPINNING = True
+"""Whether idle ONNX worker threads spin between operators. Off, detection on two threads was 30–45% slower in wall
+time (the threads sleep and wake between the network's many small operators) for no less CPU, so it stays on."""
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 
@@ -83,18 +98,52 @@ def open_image(data: bytes) -> Image.Image:
         raise PictureError("not_an_image", str(exc)) from exc
 
 
-def scale_for_reading(image: Image.Image, target: int = TARGET_SHORT_SIDE) -> tuple[Image.Image, float]:
-    """The picture resized so its short side is ``target`` (unless already close), and the factor applied. An
+def scale_for_reading(image: Image.Image, target: int | None = None) -> tuple[Image.Image, float]:
+    """The picture resized so its short side is ``target`` (default ``TARGET_SHORT_SIDE``, looked up at the call
+    so the benchmark's scale sweep really reads at each scale), unless already close, and the factor applied. An
     upscale is capped (at ``MAX_UPSCALE``, and at ``MAX_IMAGE_PIXELS`` after scaling): a thin 100×20000 strip
     must not become a 100-megapixel bitmap."""
     from PIL import Image
 
+    if target is None:
+        target = TARGET_SHORT_SIDE
     short = min(image.size)
     factor = min(target / short, MAX_UPSCALE, (MAX_IMAGE_PIXELS / (image.width * image.height)) ** 0.5)
     if abs(factor - 1.0) <= SCALE_TOLERANCE:
         return image, 1.0
     size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
     return image.resize(size, Image.Resampling.LANCZOS if factor < 1 else Image.Resampling.BICUBIC), factor
+
+
+_threads: int | None = None
+
+
+def use_threads(threads: int | None) -> None:
+    """This process's engine gets ``threads`` intra-op threads (``Settings.ocr_threads``, FANZHA_OCR_THREADS, given
+    to each worker by ``bot.ocr.pool.OcrPool``); None keeps ``OCR_THREADS``. Takes effect when the engine is built."""
+    global _threads
+    _threads = threads
+
+
+def ocr_threads() -> int:
+    """The intra-op threads this process's engine uses: :func:`use_threads`'s choice, else ``OCR_THREADS``."""
+    return _threads or OCR_THREADS
+
+
+def ort_session(model: Path, threads: int) -> Any:
+    """An onnxruntime CPU session for ``model`` with ``threads`` intra-op threads, sequential execution (the
+    PP-OCR graphs are chains: inter-op parallelism has nothing to overlap) and every graph optimisation."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_cpu_mem_arena = False  # as rapidocr: the worker's memory returns between pictures
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if THREAD_SPINNING else "0")
+    return ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def engine() -> Any:
@@ -109,7 +158,7 @@ def engine() -> Any:
             for name in (DET_MODEL, REC_MODEL):
                 if not (models / name).is_file():  # never let rapidocr fall back to downloading
                     raise RuntimeError(f"rapidocr model {name} missing from {models}")
-            _engine = RapidOCR(params={
+            built = RapidOCR(params={
                 "Global.log_level": "error",
                 "Global.use_cls": False,
                 "Global.max_side_len": 100_000,  # scaling is done here (scale_for_reading), not squeezed to 2000
@@ -118,9 +167,15 @@ def engine() -> Any:
                 "Det.limit_side_len": TARGET_SHORT_SIDE,
                 "Det.model_path": str(models / DET_MODEL),
                 "Rec.model_path": str(models / REC_MODEL),
-                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             })
+            # rapidocr takes ready sessions (its ``session`` hook); the config holds them once objects are allowed
+            threads = ocr_threads()
+            built.cfg._set_flag("allow_objects", True)
+            built.cfg.Det.session = ort_session(models / DET_MODEL, threads)
+            built.cfg.Rec.session = ort_session(models / REC_MODEL, threads)
+            built._load_det_model()
+            built._load_rec_model()
+            _engine = built
         return _engine
 
 

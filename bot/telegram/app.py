@@ -223,7 +223,8 @@ def _ocr_pool(settings: Settings) -> Any:
         return None
     from bot.ocr.pool import OcrPool
 
-    return OcrPool(workers=settings.ocr_workers, max_pending=OCR_PENDING_PER_WORKER * settings.ocr_workers)
+    return OcrPool(workers=settings.ocr_workers, max_pending=OCR_PENDING_PER_WORKER * settings.ocr_workers,
+                   threads=settings.ocr_threads)
 
 
 async def _call_when_running(application: Application, on_ready: Callable[[], None]) -> None:

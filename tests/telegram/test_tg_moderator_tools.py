@@ -147,7 +147,7 @@ async def test_a_moderators_spreadsheet_gets_how_to_save_it_as_csv_and_the_publi
             assert answer.text == t(ZH, "mod.import.spreadsheet", name=name)
             assert "CSV" in answer.text and "GBK" in answer.text
         answer = await say(bot, PERSON, None, **_spreadsheet("黑名单.xlsx"))
-        assert answer.text == t(ZH, "input.unsupported", kind=t(ZH, "kind.document"))
+        assert answer.text == t(ZH, "input.unsupported_pictures", kind=t(ZH, "kind.document"))
         answer = await say(bot, PERSON, None, **_spreadsheet("账单.xlsx", caption=ICBC_SCAM))
         assert answer.text.startswith("🔴")  # the public's captioned file is still checked
 

@@ -219,4 +219,4 @@ async def test_stickers_and_voice_get_no_answer_in_a_group_in_either_mode_but_a_
         assert bot.fake.calls_of("sendMessage", since=mark) == [], f"quiet {quiet}"
     mark = await bot.feed(bot.fake.media(person, kind))
     reply = bot.fake.wait_for("sendMessage", since=mark, timeout=5, chat_id=person["id"])
-    assert reply.text == t(ZH, "input.unsupported", kind=t(ZH, f"kind.{kind}"))
+    assert reply.text == t(ZH, "input.unsupported_pictures", kind=t(ZH, f"kind.{kind}"))
