@@ -300,10 +300,6 @@ def imitated_domain(domain: str) -> str | None:
     return None
 
 
-def _is_under(host: str, domain: str) -> bool:
-    return host == domain or host.endswith("." + domain)
-
-
 def assess_url(found: FoundUrl) -> DomainFinding | None:
     """A lookalike of an official brand's domain, a link shortener, or a bare IP address — else None.
 
