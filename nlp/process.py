@@ -35,7 +35,7 @@ import multiprocessing.connection
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -148,6 +148,13 @@ class ProcessClassifier:
         except TimeoutError as exc:
             self._lost(pool, process, f"the model process did not answer {len(texts)} texts in {timeout:.0f} s")
             raise self._unavailable("the model process did not answer in time; a new one is starting") from exc
+        except (CancelledError, RuntimeError) as exc:
+            # The supervisor saw the child die and shut its pool down after we took the pool: the batch was
+            # cancelled, or could not be queued ("cannot schedule new futures after shutdown").
+            if isinstance(exc, RuntimeError) and pool is self._pool:
+                raise  # raised by the classifier in a live child: not a death
+            self._lost(pool, process, "the model process died")
+            raise self._unavailable("the model process died; a new one is starting") from exc
 
     def child_pid(self) -> int | None:
         """The serving child's process id (for tests and operators), or None when none is loaded."""

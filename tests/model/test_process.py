@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -189,6 +190,34 @@ def test_after_a_kill_predict_refuses_at_once_and_the_model_comes_back(supervise
     assert [a.length for a in answers] == [2, 4]
     assert answers[0].pid not in (first, os.getpid())
     assert classifier.ready and classifier.restarts == 1 and classifier.failed_loads == 0
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("shut_before_submit", [True, False], ids=["refused", "cancelled"])
+def test_a_batch_caught_by_the_supervisors_shutdown_is_model_unavailable(supervised, monkeypatch,
+                                                                         shut_before_submit):
+    """The child dies and the supervisor shuts its pool down just as a batch goes in: the batch is refused
+    or cancelled by the pool. Either way the caller hears ``ModelUnavailable`` (and answers from rules), not
+    a ``CancelledError`` or "cannot schedule new futures" that would fail the user's check."""
+    classifier = supervised()
+    first = classifier.child_pid()
+    pool = classifier._pool
+    submit = pool.submit
+
+    def submit_as_the_supervisor_shuts_down(*args: Any, **kwargs: Any) -> Any:
+        os.kill(first, signal.SIGKILL)
+        wait_until(lambda: classifier._pool is not pool)  # the supervisor took the pool out and shut it down
+        if shut_before_submit:
+            return submit(*args, **kwargs)  # refused: "cannot schedule new futures after shutdown"
+        cancelled: Future[Any] = Future()
+        cancelled.cancel()  # what shutdown(cancel_futures=True) does to a batch the child had not taken yet
+        return cancelled
+
+    monkeypatch.setattr(pool, "submit", submit_as_the_supervisor_shuts_down)
+    with pytest.raises(ModelUnavailable):
+        classifier.predict(["好的"])
+    answers = eventually(lambda: classifier.predict(["安全账户"]))
+    assert answers[0].pid not in (first, os.getpid())
 
 
 @pytest.mark.timeout(300)
