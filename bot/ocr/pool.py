@@ -23,7 +23,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from bot.ocr import OcrResult, PictureError
@@ -151,38 +150,43 @@ class OcrPool:
         return value
 
     async def read(self, data: bytes) -> OcrResult:
-        """The picture's text (``bot.ocr.reader.read_image`` in a worker); ``OcrBusy`` at once when full."""
+        """The picture's text (``bot.ocr.reader.read_image`` in a worker); ``OcrBusy`` at once when full.
+
+        A read whose worker dies is tried once more in a fresh pool. So is a read that was still waiting when
+        another read found the worker dead and shut that pool down (its future is cancelled, or the pool refuses
+        it): the picture was not at fault, and the user should not get an error for another picture's crash.
+        """
         self._claim()
         try:
             for attempt in (1, 2):
                 executor = self._pool()
                 try:
-                    outcome = await asyncio.wrap_future(executor.submit(_read_in_worker, data))
+                    future = executor.submit(_read_in_worker, data)
+                    outcome = await asyncio.wrap_future(future)
                     break
-                except BrokenProcessPool as exc:
-                    self._replace(executor)
-                    if attempt == 2:
-                        raise OcrFailed("the reading process died twice on this picture") from exc
+                except RuntimeError as exc:  # BrokenProcessPool, or a pool another read has just shut down
+                    self._lost(executor, attempt, exc)
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        raise  # this read itself was cancelled
+                    self._lost(executor, attempt, None)
             return self._finish(outcome)
         finally:
             self._release()
 
     def read_sync(self, data: bytes) -> OcrResult:
-        """``read`` for callers without an event loop (the command line)."""
-        self._claim()
-        try:
-            for attempt in (1, 2):
-                executor = self._pool()
-                try:
-                    outcome = executor.submit(_read_in_worker, data).result()
-                    break
-                except BrokenProcessPool as exc:
-                    self._replace(executor)
-                    if attempt == 2:
-                        raise OcrFailed("the reading process died twice on this picture") from exc
-            return self._finish(outcome)
-        finally:
-            self._release()
+        """``read`` for callers without an event loop (the command line, the benchmark)."""
+        return asyncio.run(self.read(data))
+
+    def _lost(self, executor: concurrent.futures.ProcessPoolExecutor, attempt: int,
+              exc: BaseException | None) -> None:
+        """After a read lost its worker: replace the pool, and give up on the second attempt."""
+        if self._closed:
+            raise RuntimeError("OcrPool is closed") from exc
+        self._replace(executor)
+        if attempt == 2:
+            raise OcrFailed("the reading process died twice on this picture") from exc
 
     def worker_pids(self) -> list[int]:
         """The live workers' process ids (for the metrics and the tests); starts the pool if needed."""

@@ -78,3 +78,22 @@ def test_read_sync_for_the_command_line():
         assert accuracy(_plain(pool.read_sync(_data(MEETING))), MEETING["text"]) >= 0.9
     finally:
         pool.close()
+
+
+async def test_reads_waiting_behind_a_worker_that_dies_are_read_in_a_new_one():
+    """Three people send screenshots at once to a one-worker pool and the worker dies on the first: the
+    reads still waiting must not fail with another picture's crash (cancelled by the pool's shutdown) but
+    be read by the replacement."""
+    pool = OcrPool(workers=1, max_pending=3)
+    try:
+        before = pool.worker_pids()
+        reads = [asyncio.create_task(pool.read(_data(entry))) for entry in (MEETING, FAMILY, MEETING)]
+        await asyncio.sleep(0.3)  # the first read has reached the worker, the others wait behind it
+        for pid in before:
+            os.kill(pid, signal.SIGKILL)
+        results = await asyncio.gather(*reads, return_exceptions=True)
+        assert [type(r).__name__ for r in results] == ["OcrResult"] * 3
+        assert accuracy(_plain(results[1]), FAMILY["text"]) >= 0.9
+        assert not set(pool.worker_pids()) & set(before)
+    finally:
+        pool.close()
