@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -224,9 +225,9 @@ class InputError(ValueError):
     """A line of the classify input that is not a JSON object with a string ``text``."""
 
 
-def read_jsonl(stream: IO[str]) -> list[tuple[object, str]]:
-    """(id, text) pairs; raises ``InputError`` naming the first bad line (1-based)."""
-    items: list[tuple[object, str]] = []
+def json_objects(stream: IO[str], fields: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(1-based line number, object) per non-blank line; ``InputError`` names the first line that is not a JSON
+    object (``fields`` says what the object should hold, for the message)."""
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -235,7 +236,14 @@ def read_jsonl(stream: IO[str]) -> list[tuple[object, str]]:
         except json.JSONDecodeError as exc:
             raise InputError(f"line {number}: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
-            raise InputError(f"line {number}: expected a JSON object with \"id\" and \"text\"")
+            raise InputError(f"line {number}: expected a JSON object with {fields}")
+        yield number, obj
+
+
+def read_jsonl(stream: IO[str]) -> list[tuple[object, str]]:
+    """(id, text) pairs; raises ``InputError`` naming the first bad line (1-based)."""
+    items: list[tuple[object, str]] = []
+    for number, obj in json_objects(stream, '"id" and "text"'):
         text = obj.get("text")
         if not isinstance(text, str):
             raise InputError(f"line {number}: \"text\" must be a string")

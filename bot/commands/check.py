@@ -65,18 +65,10 @@ def _open_checker(args: argparse.Namespace) -> tuple[Any, Any]:
 def _read_items(stream: Any) -> list[tuple[object, str | None, str | None]]:
     """(id, text, image path) per line: ``{"id", "text"}`` or ``{"id", "image"}``; ``InputError`` names the first
     bad line, worded as ``nlp.cli.read_jsonl`` words it for text-only input."""
-    from nlp.cli import InputError
+    from nlp.cli import InputError, json_objects
 
     items: list[tuple[object, str | None, str | None]] = []
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise InputError(f"line {number}: expected a JSON object with \"id\" and \"text\" or \"image\"")
+    for number, obj in json_objects(stream, '"id" and "text" or "image"'):
         text, image = obj.get("text"), obj.get("image")
         if "image" in obj and "text" not in obj:
             if not isinstance(image, str) or not image:
