@@ -25,7 +25,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from bench.machine import cpu_name
 from bot import PROJECT_ROOT
@@ -114,6 +117,123 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+class Reply(NamedTuple):
+    """One person's message answered: what was sent, how long the reply took, when it came, and its text."""
+
+    kind: str
+    latency: float
+    at: float
+    text: str
+
+
+class Crowd:
+    """The real bot in a subprocess (a fresh SQLite file, its per-user check limit raised out of the way)
+    against the fake Bot API, and the simulated people who talk to it, each waiting for its reply before
+    sending the next. Both benchmarks drive the bot through this, so they load it the same way.
+
+    ``with Crowd(use_model, first_id=…, FANZHA_…="…") as crowd:`` starts the bot with the extra settings
+    and the caller's model settings (PASSED_SETTINGS) and waits until it polls; leaving stops it and sets
+    ``exit_code``. Person ``index`` is Telegram user ``first_id + index``.
+    """
+
+    def __init__(self, use_model: bool, *, first_id: int, **env: str) -> None:
+        self.first_id = first_id
+        self.env = {"FANZHA_USE_MODEL": "1" if use_model else "0", "FANZHA_CHECKS_PER_MINUTE": "100000",
+                    "FANZHA_LOG_LEVEL": "WARNING", **env,
+                    **{k: v for k, v in os.environ.items() if k in PASSED_SETTINGS}}
+        self.errors: list[str] = []
+        self.exit_code: int | None = None
+        self._lock = threading.Lock()
+        # Each person's replies arrive on a queue of its own: the fake server's ``wait_for`` would wake
+        # all 50 waiting threads on every call the bot makes, and that CPU comes off the bot's 2 cores.
+        self._inboxes: dict[int, queue.SimpleQueue[tuple[float, str]]] = {}
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Crowd:
+        try:
+            self.fake = self._stack.enter_context(FakeTelegram())
+            workdir = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+            self.bot = BotProcess(self.fake, workdir, **self.env)
+            self._stack.callback(self._stop)
+            self.pid = self.bot.proc.pid
+            self.bot.wait_ready(timeout=300)
+            self.fake.add_listener(self._on_call)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stack.close()
+
+    def _stop(self) -> None:
+        self.exit_code = self.bot.stop()
+
+    def _on_call(self, call: Any) -> None:
+        if call.method == "sendMessage" and call.fault is None:
+            inbox = self._inboxes.get(call.params.get("chat_id"))
+            if inbox is not None:
+                inbox.put((call.at, str(call.params.get("text", ""))))
+
+    def person(self, index: int, name: str | None = None) -> dict[str, Any]:
+        return user(self.first_id + index, name or f"用户{index}")
+
+    def processes(self) -> dict[int, tuple[float, float]]:
+        """{pid: (CPU seconds, RSS MB)} of the bot and its child processes now."""
+        return process_tree(self.pid)
+
+    def one(self, person: dict[str, Any], kind: str, payload: Any) -> Reply | None:
+        """Send a text, or a picture (``kind`` "picture", ``payload`` its photo sizes), and wait for the reply;
+        None (and an error noted) when none came within REPLY_TIMEOUT_S."""
+        inbox = self._inboxes.setdefault(person["id"], queue.SimpleQueue())
+        while not inbox.empty():  # a reply that came after its timeout
+            inbox.get_nowait()
+        started = time.time()
+        if kind == "picture":
+            self.fake.enqueue({"message": self.fake.message(person, photo=payload)})
+        else:
+            self.fake.send_text(person, payload)
+        try:
+            replied, text = inbox.get(timeout=REPLY_TIMEOUT_S)
+        except queue.Empty:
+            with self._lock:
+                self.errors.append(f"no reply to a {kind} from user {person['id']} within {REPLY_TIMEOUT_S} s")
+            return None
+        return Reply(kind, replied - started, replied, text)
+
+    def phase(self, users: int, rounds: int, interval: float,
+              choose: Callable[[int, int], tuple[str, Any]]) -> list[Reply]:
+        """``users`` people each send ``rounds`` messages, ``choose(person index, round)`` = (kind, payload):
+        person ``index``'s round ``k`` is due ``index * interval / users + k * interval`` s after the start
+        (staggered, so together they offer ``users / interval`` messages/s); one whose reply is late sends
+        the next on receiving it, so a bot that falls behind shows up as lower throughput and higher latency.
+        """
+        measured: list[Reply] = []
+        began = time.time() + 0.2
+
+        def person_loop(index: int) -> None:
+            person = self.person(index)
+            for k in range(rounds):
+                due = began + index * interval / users + k * interval
+                time.sleep(max(0.0, due - time.time()))
+                outcome = self.one(person, *choose(index, k))
+                if outcome is not None:
+                    with self._lock:
+                        measured.append(outcome)
+
+        threads = [threading.Thread(target=person_loop, args=(u,)) for u in range(users)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(rounds * (interval + REPLY_TIMEOUT_S) + 30)
+        return measured
+
+
+def cpu_seconds(before: dict[int, tuple[float, float]], after: dict[int, tuple[float, float]]) -> dict[int, float]:
+    """CPU seconds each process spent between two ``Crowd.processes()`` readings (those alive at both)."""
+    return {pid: after[pid][0] - before[pid][0] for pid in after if pid in before}
+
+
 def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, data_dir: Path,
         seed: int) -> dict:
     """Two phases against one bot process:
@@ -126,77 +246,23 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
     """
     per_user = max(1, round(rate * seconds / users))
     texts = real_messages(data_dir, users * (per_user + burst + 1), seed)
-    errors: list[str] = []
-    lock = threading.Lock()
-    with FakeTelegram() as fake, tempfile.TemporaryDirectory() as tmp:
-        passed = {k: v for k, v in os.environ.items() if k in PASSED_SETTINGS}
-        bot = BotProcess(fake, Path(tmp), FANZHA_USE_MODEL="1" if use_model else "0",
-                         FANZHA_CHECKS_PER_MINUTE="100000", FANZHA_LOG_LEVEL="WARNING", **passed)
-        try:
-            bot.wait_ready(timeout=300)
 
-            # Each person's replies arrive on a queue of its own: the fake server's ``wait_for`` would wake
-            # all 50 waiting threads on every call the bot makes, and that CPU comes off the bot's 2 cores.
-            replies: dict[int, queue.SimpleQueue[float]] = {}
+    def texts_from(offset: int, rounds: int) -> Callable[[int, int], tuple[str, Any]]:
+        return lambda index, k: ("text", texts[(offset + index * rounds + k) % len(texts)][1])
 
-            def on_call(call) -> None:
-                if call.method == "sendMessage" and call.fault is None:
-                    inbox = replies.get(call.params.get("chat_id"))
-                    if inbox is not None:
-                        inbox.put(call.at)
+    with Crowd(use_model, first_id=900_000) as crowd:
+        crowd.phase(users, 1, 0.0, texts_from(0, 1))  # warm-up: connections, caches, the model's first batches
+        before = crowd.processes()
+        sustained = crowd.phase(users, per_user, users / rate, texts_from(users, per_user))
+        after = crowd.processes()
+        saturated = crowd.phase(users, burst, 0.0, texts_from(users * (per_user + 1), burst))
+        processes = crowd.processes()
 
-            fake.add_listener(on_call)
-
-            def one(person: dict, text: str) -> tuple[float, float] | None:
-                """(latency, reply arrival time) of one message, or None when no reply came."""
-                inbox = replies.setdefault(person["id"], queue.SimpleQueue())
-                while not inbox.empty():  # a reply that came after its timeout
-                    inbox.get_nowait()
-                started = time.time()
-                fake.send_text(person, text)
-                try:
-                    replied = inbox.get(timeout=REPLY_TIMEOUT_S)
-                    return replied - started, replied
-                except queue.Empty:
-                    with lock:
-                        errors.append(f"no reply to user {person['id']} within {REPLY_TIMEOUT_S} s")
-                    return None
-
-            def phase(rounds: int, offset: int, interval: float) -> list[tuple[float, float]]:
-                measured: list[tuple[float, float]] = []
-                began = time.time() + 0.2
-
-                def person_loop(index: int) -> None:
-                    person = user(900_000 + index, f"用户{index}")
-                    for k in range(rounds):
-                        due = began + index * interval / users + k * interval
-                        time.sleep(max(0.0, due - time.time()))
-                        outcome = one(person, texts[(offset + index * rounds + k) % len(texts)][1])
-                        if outcome is not None:
-                            with lock:
-                                measured.append(outcome)
-
-                threads = [threading.Thread(target=person_loop, args=(u,)) for u in range(users)]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(rounds * (interval + REPLY_TIMEOUT_S) + 30)
-                return measured
-
-            phase(1, 0, 0.0)  # warm-up: connections, caches, the model's first batches
-            before = process_tree(bot.proc.pid)
-            sustained = phase(per_user, users, users / rate)
-            after = process_tree(bot.proc.pid)
-            saturated = phase(burst, users * (per_user + 1), 0.0)
-            processes = process_tree(bot.proc.pid)
-        finally:
-            rc = bot.stop()
-
-    def summary(outcomes: list[tuple[float, float]]) -> dict:
+    def summary(outcomes: list[Reply]) -> dict:
         """Throughput is replies per second between the first and the last reply ((n − 1) / span): a bot
         that keeps up with the offered rate scores that rate, one that falls behind stretches the span."""
-        latencies = [latency for latency, _ in outcomes]
-        arrivals = sorted(at for _, at in outcomes)
+        latencies = [r.latency for r in outcomes]
+        arrivals = sorted(r.at for r in outcomes)
         elapsed = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else 0.0
         return {
             "replies": len(latencies), "seconds": round(elapsed, 2),
@@ -205,6 +271,7 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
                            for q, v in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))},
         }
 
+    cpu, bot_pid = cpu_seconds(before, after), crowd.pid
     return {
         "users": users, "offered_rate": rate, "model": "on" if use_model else "off",
         "model_process": os.environ.get("FANZHA_MODEL_PROCESS", "1"),
@@ -212,13 +279,14 @@ def run(users: int, rate: float, seconds: float, burst: int, use_model: bool, da
         "model_dtype": model_dtype(), "cpu": cpu_name(),
         "sustained": summary(sustained), "saturation": summary(saturated),
         "cpu_ms_per_update": {
-            "bot": round(1000 * (after[bot.proc.pid][0] - before[bot.proc.pid][0]) / max(1, len(sustained)), 2),
-            "model_process": round(1000 * sum(after[p][0] - before[p][0] for p in after
-                                              if p != bot.proc.pid and p in before) / max(1, len(sustained)), 2)},
-        "rss_mb": {"bot": round(processes[bot.proc.pid][1], 1),
-                   "model_process": round(max((v[1] for p, v in processes.items() if p != bot.proc.pid),
+            "bot": round(1000 * cpu[bot_pid] / max(1, len(sustained)), 2),
+            "model_process": round(1000 * sum(s for p, s in cpu.items() if p != bot_pid) / max(1, len(sustained)),
+                                   2)},
+        "rss_mb": {"bot": round(processes[bot_pid][1], 1),
+                   "model_process": round(max((v[1] for p, v in processes.items() if p != bot_pid),
                                               default=0.0), 1)},
-        "burst_per_user": burst, "errors": len(errors), "error_examples": errors[:3], "bot_exit_code": rc,
+        "burst_per_user": burst, "errors": len(crowd.errors), "error_examples": crowd.errors[:3],
+        "bot_exit_code": crowd.exit_code,
         "cpu_count": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
         "python": platform.python_version(), "machine": platform.machine(),
         "targets": {"updates_per_second": TARGET_UPDATES_PER_SECOND, "p95_ms": TARGET_P95_MS},

@@ -23,21 +23,20 @@ import argparse
 import json
 import os
 import platform
-import queue
 import sys
-import tempfile
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.bot_bench import (
-    PASSED_SETTINGS,
+    REPLY_TIMEOUT_S,
     RESULTS,
+    Crowd,
+    cpu_seconds,
     default_data_dir,
     model_available,
     percentile,
-    process_tree,
     real_messages,
 )
 from bench.machine import cpu_name
@@ -45,7 +44,6 @@ from bot import PROJECT_ROOT
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "screenshots"
 TARGET_TEXT_P95_MS = 300
-REPLY_TIMEOUT_S = 60
 
 
 def screenshots() -> list[bytes]:
@@ -63,116 +61,55 @@ def busy_texts() -> set[str]:
 
 def run(threads: int, users: int, rate: float, seconds: float, every: int, use_model: bool, data_dir: Path,
         seed: int) -> dict[str, Any]:
-    """One bot, ``threads`` OCR threads: a warm-up round (a text from each person, then one picture), then the
-    sustained mix; latencies of texts and pictures, CPU seconds per process, and the load average."""
-    # the harness lives with the tests: importing bench.bot_bench put tests/ and tests/e2e on sys.path
-    from e2e_harness import BotProcess
-    from fakes.telegram_api import FakeTelegram, user
-
+    """One bot, ``threads`` OCR threads: a warm-up round (each person's first message of the mix, then one
+    picture), then the sustained mix; latencies of texts and pictures, CPU seconds per process, and the load average."""
     per_user = max(1, round(rate * seconds / users))
     texts = real_messages(data_dir, users * (per_user + 1), seed)
     pictures = screenshots()
     busy = busy_texts()
-    errors: list[str] = []
-    lock = threading.Lock()
-    with FakeTelegram() as fake, tempfile.TemporaryDirectory() as tmp:
+    with Crowd(use_model, first_id=910_000, FANZHA_OCR_THREADS=str(threads)) as crowd:
         # Telegram's sizes of each picture, made once: re-encoding them per message would take the bot's CPU
-        photo_sizes = [fake.photo_sizes(data) for data in pictures]
-        passed = {k: v for k, v in os.environ.items() if k in PASSED_SETTINGS}
-        bot = BotProcess(fake, Path(tmp), FANZHA_USE_MODEL="1" if use_model else "0",
-                         FANZHA_CHECKS_PER_MINUTE="100000", FANZHA_LOG_LEVEL="WARNING",
-                         FANZHA_OCR_THREADS=str(threads), **passed)
-        try:
-            bot.wait_ready(timeout=300)
-            replies: dict[int, queue.SimpleQueue[tuple[float, str]]] = {}
+        photo_sizes = [crowd.fake.photo_sizes(data) for data in pictures]
 
-            def on_call(call: Any) -> None:
-                if call.method == "sendMessage" and call.fault is None:
-                    inbox = replies.get(call.params.get("chat_id"))
-                    if inbox is not None:
-                        inbox.put((call.at, str(call.params.get("text", ""))))
+        def mix(offset: int) -> Callable[[int, int], tuple[str, Any]]:
+            def choose(index: int, k: int) -> tuple[str, Any]:
+                # the slot in time order (people are staggered within each interval): every ``every``-th
+                # slot is a picture, so pictures come evenly spaced, not in bursts
+                slot = k * users + index
+                if slot % every == every - 1:
+                    return "picture", photo_sizes[(slot // every) % len(photo_sizes)]
+                return "text", texts[(offset + slot) % len(texts)][1]
+            return choose
 
-            fake.add_listener(on_call)
-
-            def one(person: dict[str, Any], kind: str, payload: Any) -> tuple[float, str] | None:
-                """(latency, reply text) of one message, or None when no reply came."""
-                inbox = replies.setdefault(person["id"], queue.SimpleQueue())
-                while not inbox.empty():
-                    inbox.get_nowait()
-                started = time.time()
-                if kind == "picture":
-                    fake.enqueue({"message": fake.message(person, photo=payload)})
-                else:
-                    fake.send_text(person, payload)
-                try:
-                    replied, text = inbox.get(timeout=REPLY_TIMEOUT_S)
-                    return replied - started, text
-                except queue.Empty:
-                    with lock:
-                        errors.append(f"no reply to a {kind} from user {person['id']} within {REPLY_TIMEOUT_S} s")
-                    return None
-
-            def phase(rounds: int, offset: int, interval: float) -> list[tuple[str, float, str]]:
-                measured: list[tuple[str, float, str]] = []
-                began = time.time() + 0.2
-
-                def person_loop(index: int) -> None:
-                    person = user(910_000 + index, f"用户{index}")
-                    for k in range(rounds):
-                        due = began + index * interval / users + k * interval
-                        time.sleep(max(0.0, due - time.time()))
-                        # the slot in time order (people are staggered within each interval): every
-                        # ``every``-th slot is a picture, so pictures come evenly spaced, not in bursts
-                        slot = k * users + index
-                        if slot % every == every - 1:
-                            kind, payload = "picture", photo_sizes[(slot // every) % len(photo_sizes)]
-                        else:
-                            kind, payload = "text", texts[(offset + slot) % len(texts)][1]
-                        outcome = one(person, kind, payload)
-                        if outcome is not None:
-                            with lock:
-                                measured.append((kind, *outcome))
-
-                workers = [threading.Thread(target=person_loop, args=(u,)) for u in range(users)]
-                for worker in workers:
-                    worker.start()
-                for worker in workers:
-                    worker.join(rounds * (interval + REPLY_TIMEOUT_S) + 30)
-                return measured
-
-            warm_person = user(909_999, "热身")
-            phase(1, 0, 0.0)  # warm-up: texts (connections, caches, the model's first batches)
-            one(warm_person, "picture", photo_sizes[0])  # and the OCR worker's first reading
-            load_before = os.getloadavg()
-            before = process_tree(bot.proc.pid)
-            started = time.time()
-            sustained = phase(per_user, users, users / rate)
-            elapsed = time.time() - started
-            after = process_tree(bot.proc.pid)
-            load_after = os.getloadavg()
-        finally:
-            rc = bot.stop()
+        crowd.phase(users, 1, 0.0, mix(0))  # warm-up: connections, caches, the model's first batches)
+        crowd.one(crowd.person(-1, "热身"), "picture", photo_sizes[0])  # and the OCR worker's first reading
+        load_before = os.getloadavg()
+        before = crowd.processes()
+        started = time.time()
+        sustained = crowd.phase(users, per_user, users / rate, mix(users))
+        elapsed = time.time() - started
+        after = crowd.processes()
+        load_after = os.getloadavg()
 
     def latency(kind: str, *, read: bool | None = None) -> dict[str, Any]:
-        values = [s for k, s, text in sustained if k == kind and (read is None or (text not in busy) == read)]
+        values = [r.latency for r in sustained if r.kind == kind and (read is None or (r.text not in busy) == read)]
         return {"replies": len(values),
                 **{q: (round(percentile(values, v) * 1000, 1) if values else None)
                    for q, v in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))}}
 
-    cpu = {pid: after[pid][0] - before[pid][0] for pid in after if pid in before}
-    bot_pid = bot.proc.pid
-    children = sorted(((seconds_, pid) for pid, seconds_ in cpu.items() if pid != bot_pid), reverse=True)
+    cpu = cpu_seconds(before, after)
+    children = sorted(((seconds_, pid) for pid, seconds_ in cpu.items() if pid != crowd.pid), reverse=True)
     return {
         "ocr_threads": threads, "users": users, "offered_rate": rate, "picture_every": every,
         "model": "on" if use_model else "off", "seconds": round(elapsed, 1),
         "messages": len(sustained), "messages_per_second": round(len(sustained) / elapsed, 2) if elapsed else 0.0,
         "text_ms": latency("text"), "picture_ms": latency("picture", read=True),
         "pictures_refused_busy": latency("picture", read=False)["replies"],
-        "cpu_seconds": {"bot": round(cpu.get(bot_pid, 0.0), 2),
+        "cpu_seconds": {"bot": round(cpu.get(crowd.pid, 0.0), 2),
                         "children": [round(s, 2) for s, _ in children if s > 0.05]},
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in load_after],
-        "errors": len(errors), "error_examples": errors[:3], "bot_exit_code": rc,
+        "errors": len(crowd.errors), "error_examples": crowd.errors[:3], "bot_exit_code": crowd.exit_code,
     }
 
 
@@ -217,7 +154,7 @@ def write_results(result: dict[str, Any]) -> None:
             f"{r['ocr_threads']} thread(s): bot {r['cpu_seconds']['bot']} s, child processes "
             f"{', '.join(str(s) for s in r['cpu_seconds']['children']) or '—'} s" for r in result["runs"]) + ".",
         "",
-        "Replies lost or later than 60 s: " + ", ".join(f"{r['errors']} ({r['ocr_threads']} thread(s))"
+        f"Replies lost or later than {REPLY_TIMEOUT_S} s: " + ", ".join(f"{r['errors']} ({r['ocr_threads']} thread(s))"
                                                         for r in result["runs"]) + ".",
         "",
         "Latency: from queuing the update at the fake server to the bot's sendMessage to that chat arriving there. "
