@@ -14,7 +14,11 @@ split, and a flagged ``source="synthetic"`` slice to test:
 * ``templates``: hand-written terse fraud SMS for every category, and hard negatives from the same mechanism
   (bank notices, 验证码 SMS that say 切勿泄露, courier pickup codes, operator bills, 96110 warnings,
   "换号了" between friends …). Templates are split by id: about a quarter of every category's templates
-  only ever appear in the synthetic test slice, so that slice measures generalisation to unseen wording.
+  only ever appear in the synthetic test slice, so that slice measures generalisation to unseen wording;
+* ``families``: registers the real-register evaluation showed missing, written as frame families (terse
+  【公安】/【法院】 SMS with a landline, 【信贷】 SMS with a 400 number, "I lost my phone" asks, Taiwan / Hong
+  Kong police scripts, English scams aimed at Chinese speakers abroad, investment and luxury-goods pitches
+  inside chats, and genuine chats about the same things). Each family is split by frame like the templates.
 
 Augmented copies of real rows keep their group and are marked ``source="<source>+aug"``; template rows are
 ``source="synthetic"`` with group ``tpl:<label>:<template id>``.
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from nlp import data as D
 from nlp import normalize as N
-from nlp.hardneg import hard_negative_examples
+from nlp.hardneg import hard_negative_examples, wide_slots
 
 if TYPE_CHECKING:
     from nlp.data import Example
@@ -274,7 +278,83 @@ def template_examples(seed: int, *, train_per_label: int = 240, test_per_templat
         train += render_templates(label, templates, train_ids, per, rng)
         test += render_templates(label, templates, test_ids, test_per_template, rng)
     composed_train, composed_test = composed_examples(seed)
-    return train + composed_train, test + composed_test
+    family_train, family_test = family_examples(seed)
+    return train + composed_train + family_train, test + composed_test + family_test
+
+
+# --------------------------------------------------------------------------------------- frame families
+_EMBASSIES_EN = ("Chinese Embassy in the UK", "Chinese Consulate-General in Sydney", "Chinese Embassy in Canada",
+                 "Chinese Consulate in New York",
+                 "Chinese Consulate-General in Toronto", "Chinese Embassy in Singapore")
+_APPS_EN = ("Zoom", "Skype", "Telegram", "WhatsApp", "AnyDesk", "TeamViewer", "Signal")
+_SURNAMES_EN = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu")
+_PHISH_HOSTS_EN = ("parcel-redeliver", "tax-refund", "toll-pay", "secure-verify", "id-check", "visa-fee", "gov-uk",
+                   "auspost-help", "usps-track", "hmrc-claim", "bank-secure", "account-review")
+
+
+def _slots_en(rng: random.Random) -> dict[str, str]:
+    """Slots of the English families: the Chinese slots plus English names, phones, links and amounts."""
+    slots = {**_slots(rng), **wide_slots(rng)}
+    country = rng.choice((("+44 7", 9), ("+1 ", 10), ("+61 4", 8), ("+64 2", 8), ("+65 ", 8)))
+    slots.update({
+        "embassy_en": rng.choice(_EMBASSIES_EN), "app_en": rng.choice(_APPS_EN),
+        "surname_en": rng.choice(_SURNAMES_EN), "case_no": f"{rng.choice('ABCDGHKSZ')}{rng.randint(10 ** 5, 10 ** 7)}",
+        "phone_en": country[0] + "".join(rng.choice(string.digits) for _ in range(country[1])),
+        "phish_en": rng.choice(("", "https://", "http://")) + rng.choice(_PHISH_HOSTS_EN)
+        + rng.choice(_PHISH_TLDS) + rng.choice(("", "/", "/login", "/pay", "/?ref=" + _rand_digits(rng, 4)))})
+    return slots
+
+
+def _slots_zh(rng: random.Random) -> dict[str, str]:
+    """``_slots`` plus a 400 service number, the number terse loan and bank SMS give."""
+    slots = _slots(rng)
+    slots["h400"] = rng.choice(("400-{}-{}", "400{}{}", "400 {} {}")).format(_rand_digits(rng, 3),
+                                                                            _rand_digits(rng, 4))
+    return slots
+
+
+FAMILIES: tuple[dict, ...] = tuple(_DATA.get("families", ()))
+"""Frame families (name, label, slots ``zh``/``en``, chat turns joined by ``||``, frames); see ``family_examples``.
+
+A frame is a string, or ``{"label", "text"}`` when one pitch of a family is another fraud type (a chat family
+mixes investment, order-brushing and fake-compensation pitches because they arrive in the same register)."""
+
+
+def family_frame(family: dict, tid: int) -> tuple[str, str]:
+    """(label, frame text) of one frame of a family."""
+    frame = family["frames"][tid]
+    return (frame["label"], frame["text"]) if isinstance(frame, dict) else (family["label"], frame)
+
+
+def _render_family(family: dict, tid: int, count: int, rng: random.Random, into: list[Example]) -> None:
+    fill = _slots_en if family["slots"] == "en" else _slots_zh
+    label, frame = family_frame(family, tid)
+    seen: set[str] = set()
+    for _ in range(count * 3):
+        if len(seen) >= count:
+            break
+        text = frame.format(**fill(rng))
+        if family["chat"]:
+            text = chat_log([(i % 2, turn) for i, turn in enumerate(text.split("||"))], rng)
+        text = N.normalize_for_model(text)
+        if text not in seen:
+            seen.add(text)
+            into.append(D.Example(text, label, SYNTHETIC, f"tpl:fam:{family['name']}:{tid}"))
+
+
+def family_examples(seed: int, *, train_per_frame: int = 30, test_per_frame: int = 8
+                    ) -> tuple[list[Example], list[Example]]:
+    """Rows of every frame family: a quarter of each family's frames only ever appear in the test slice."""
+    rng = random.Random(f"families:{seed}")
+    train: list[Example] = []
+    test: list[Example] = []
+    for family in FAMILIES:
+        train_ids, test_ids = _template_ids(f"fam:{family['name']}", len(family["frames"]), seed)
+        for tid in train_ids:
+            _render_family(family, tid, train_per_frame, rng, train)
+        for tid in test_ids:
+            _render_family(family, tid, test_per_frame, rng, test)
+    return train, test
 
 
 # ------------------------------------------------------------------------------------ composed templates
