@@ -19,13 +19,16 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tldextract
 from confusable_homoglyphs import categories, confusables
 from rapidfuzz.distance import DamerauLevenshtein
 from urlextract import URLExtract
 
 from bot import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import tldextract
 
 OFFICIAL_DOMAINS_FILE = PROJECT_ROOT / "data" / "rules" / "official_domains.toml"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -64,12 +67,16 @@ def _extractor() -> URLExtract:
 
 @lru_cache(maxsize=1)
 def _tld() -> tldextract.TLDExtract:
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 @lru_cache(maxsize=1)
 def _tld_with_private() -> tldextract.TLDExtract:
     """The same list with its private part (github.io, pages.dev): suffixes under which anyone gets a site."""
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 

@@ -31,7 +31,8 @@ except SystemExit as exc:
 heavy = sorted(m for m in ("torch", "transformers", "tokenizers", "safetensors", "sklearn", "scipy")
                if m in sys.modules)
 commands = sorted(m for m in bot.cli.COMMAND_MODULES if m in sys.modules)
-print(json.dumps({"code": code, "heavy": heavy, "commands": commands}), file=sys.stderr)
+links = sorted(m for m in ("tldextract", "requests") if m in sys.modules)
+print(json.dumps({"code": code, "heavy": heavy, "commands": commands, "links": links}), file=sys.stderr)
 """
 
 TOO_LONG = "您的账户异常" * (MAX_TEXT_CHARS // 6 + 1)
@@ -78,6 +79,15 @@ def test_command_does_not_import_the_model_stack(argv: list[str], code: int, tmp
 ], ids=["number", "check-no-model", "too-long", "allowlist-export", "model-vocab-help"])
 def test_a_command_imports_only_its_own_command_module(argv: list[str], module: str, tmp_path: Path) -> None:
     assert run_cli(argv, tmp_path)["commands"] == [module]
+
+
+def test_a_message_without_a_link_does_not_load_the_domain_list(tmp_path: Path) -> None:
+    """tldextract (and the ``requests`` it imports) is needed to read a link's registered domain: a message with
+    none is checked without it; one with a link still gets its domain read."""
+    plain = run_cli(["check", "--no-model", "【工商银行】您的账户存在异常，请致电 13800138000 解冻"], tmp_path)
+    assert plain["code"] == 0 and plain["links"] == []
+    linked = run_cli(["check", "--no-model", "您的账户异常，请登录 icbc-verify.top 解冻"], tmp_path)
+    assert linked["code"] == 0 and "tldextract" in linked["links"]
 
 
 def _registered(module: str) -> set[str]:
