@@ -8,6 +8,9 @@ encoder runs in bfloat16 on CPUs that multiply it natively (``inference_dtype``)
 ``predict`` is safe from worker threads: it uses a private clone of the fast tokenizer whose truncation and
 padding are fixed once at construction (a ``transformers`` tokenizer call would reconfigure the shared Rust
 tokenizer on every call), runs under ``torch.inference_mode`` and mutates nothing.
+
+``Prediction`` is defined in ``nlp.prediction`` (imported here under this name too), so that a process that
+only receives predictions, such as the bot from its model process, never imports torch.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -35,6 +37,7 @@ from nlp.encoder import (
 )
 from nlp.labels import ILLEGAL, NORMAL
 from nlp.paths import default_model_dir
+from nlp.prediction import Prediction
 
 log = logging.getLogger(__name__)
 
@@ -45,23 +48,6 @@ FORMAT_VERSION = 1
 
 class ModelNotFoundError(FileNotFoundError):
     """The fine-tuned artefacts are missing or unreadable."""
-
-
-@dataclass(frozen=True, repr=False)
-class Prediction:
-    """The model's threshold-free view of one text."""
-
-    label: str  # "normal" | "fraud" | "illegal"
-    category_key: str | None  # predicted fraud type key (bot.categories), None for normal
-    category: str | None  # its Chinese name, None for normal
-    fraud_probability: float  # 1 − P(normal) − P(illegal_service)
-    scores: dict[str, float] = field(default_factory=dict)  # per class, sums to 1
-
-    def __repr__(self) -> str:
-        top = sorted(self.scores.items(), key=lambda kv: -kv[1])[:3]
-        tops = ", ".join(f"{k}={v:.3f}" for k, v in top)
-        return (f"Prediction(label={self.label!r}, category={self.category!r}, "
-                f"fraud_probability={self.fraud_probability:.3f}, top=[{tops}])")
 
 
 def _default_threads() -> int:
