@@ -528,14 +528,18 @@ def _carrier() -> Any:
     return carrier
 
 
-def _number_signals(num: PhoneNumber, type_key: str, region: str | None, official: bool = False) -> list[Signal]:
-    """``official``: an official number of HK/TW/MO, which is no warning sign for being from there."""
+def _number_signals(
+    num: PhoneNumber, type_key: str, region: str | None, official: bool, describe: bool
+) -> list[Signal]:
+    """``official``: an official number of HK/TW/MO, which is no warning sign for being from there.
+    ``describe=False`` (a fact made for its key alone) names a foreign region by its code: the Chinese name
+    needs the geocoder, a second to load, which ``number_key`` (imports, list commands) never shows."""
     signals: list[Signal] = []
     national = str(num.national_number)
     if type_key == "invalid":
         signals.append(Signal("invalid", _invalid_reason(num)))
     if region and region != "CN" and not official:
-        name = _geocoder().country_name_for_number(num, "zh") or region
+        name = (_geocoder().country_name_for_number(num, "zh") if describe else None) or region
         if region in HK_MO_TW:
             signals.append(Signal("overseas", f"{name}号码，不是中国大陆号码"))
             signals.append(Signal("hk_mo_tw", f"港澳台号码（{name}），冒充客服、公检法的来电常用"))
@@ -564,7 +568,7 @@ def _fact_for_number(num: PhoneNumber, raw: str, raw_work: str, span: tuple[int,
         region = region if region and region != "001" else None
     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164) if valid else None
     official = any(n.key == e164 and n.region == region for n in regional_numbers()) if e164 else False
-    signals = _raw_signals(raw_work) + _number_signals(num, type_key, region, official)
+    signals = _raw_signals(raw_work) + _number_signals(num, type_key, region, official, describe)
     if obfuscated:
         signals.append(_OBFUSCATED)
     return PhoneFact(
@@ -813,6 +817,21 @@ def number_key(raw: str) -> str:
     if fact.e164 is None:  # pragma: no cover - parse_number raises for invalid numbers
         raise InvalidNumber(f"“{raw}”不是有效号码")
     return fact.e164
+
+
+def number_keys(raws: Iterable[str]) -> list[str | None]:
+    """:func:`number_key` of each of ``raws``, None where one is not a usable number.
+
+    The unit of work of a big CSV import's worker processes (``bot.store.csvfiles``). It lives here, not in
+    the store, because a worker imports the module of the function it runs: this one is the number parser
+    alone (~0.4 s to start), the store's would bring SQLAlchemy (~1.5 s per worker)."""
+    keys: list[str | None] = []
+    for raw in raws:
+        try:
+            keys.append(number_key(raw))
+        except ValueError:
+            keys.append(None)
+    return keys
 
 
 def mask_number(fact: PhoneFact) -> str:

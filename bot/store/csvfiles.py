@@ -92,7 +92,7 @@ class BadValue(ValueError):
         return _words("en", self.key, self.params)
 
     def __reduce__(self) -> tuple[Callable[..., BadValue], tuple[()]]:
-        # Number cells may be parsed in worker processes: the values must survive pickling.
+        # Pickled (a process pool, a queue) with its key and params, not rebuilt from its message.
         return functools.partial(BadValue, self.key, **self.params), ()
 
 
@@ -250,7 +250,7 @@ def prefix_key(raw: str) -> str:
         digits = "86" + text.lstrip("0")
     if not digits.isdigit() or not digits.isascii():
         raise BadValue("bad_prefix", prefix=raw)
-    if len(digits) < MIN_PREFIX_DIGITS or digits == "86":
+    if len(digits) < MIN_PREFIX_DIGITS:  # "+86" and "+1" fall short too
         raise BadValue("short_prefix", prefix=raw)
     if len(digits) > 15:
         raise BadValue("long_prefix", prefix=raw)
@@ -310,15 +310,16 @@ def read_text(source: str | bytes | Path) -> str:
         return ""
     from charset_normalizer import from_bytes  # ~20 ms to import: only when a file is read
 
-    best = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+    best = from_bytes(data, cp_isolation=list(ENCODINGS)).best()  # without the BOM, if there was one
     if best is not None:
-        return str(best).removeprefix("\ufeff")
+        return str(best)
+    # charset-normalizer falls back to UTF-8 for any bytes that decode as UTF-8: these do not, and the line
+    # of the first byte that does not is where the moderator should look.
     try:
-        data.decode("utf-8")
-        line = 1
+        data.decode()
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-    raise CsvError([LineError(line, "encoding")])
+        data = data[: exc.start]
+    raise CsvError([LineError(data.count(b"\n") + 1, "encoding")])
 
 
 def restore_cell(cell: str) -> str:
@@ -331,13 +332,17 @@ def neutralise_cell(cell: str) -> str:
     return "'" + cell if _FORMULA_START.match(cell) else cell
 
 
+# The header line: the first with something on it (possessive, so a long blank line costs one pass).
+_FIRST_LINE = re.compile(r"^[^\S\r\n]*+\S[^\r\n]*", re.MULTILINE)
+
+
 def _delimiter(text: str) -> str:
-    """``,``, or a tab when the header line is tab-separated (Excel's "Unicode text" export)."""
-    header = text[:4096].lstrip("\r\n").partition("\n")[0]
-    try:
-        return csv.Sniffer().sniff(header, delimiters=",\t").delimiter
-    except csv.Error:  # one column, or no header at all: the header check says what is wrong
+    """``,``, or a tab when the header line (the first not blank) has more tabs than commas: Excel's "Unicode
+    text" export is tab-separated. A line of only commas says comma. With no header the header check speaks."""
+    header = _FIRST_LINE.search(text)
+    if header is None:
         return ","
+    return "\t" if header.group().count("\t") > header.group().count(",") else ","
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -403,54 +408,35 @@ def _header(
     return names, []
 
 
-def _row_number_key(raw: str, *, allow_prefix: bool) -> tuple[str, str]:
-    """(key, match) for a number cell; ``*`` at the end marks a prefix."""
-    if not raw:
-        raise BadValue("empty_number")
-    if allow_prefix and raw.endswith("*"):
-        return prefix_key(raw), "prefix"
-    try:
-        return number_key(raw), "exact"
-    except ValueError:
-        raise BadValue("bad_number", number=raw) from None
-
-
-def _keys_in_parallel(raws: list[str]) -> list[str | Exception]:
-    """The key of every number cell (or its error), in worker processes when there are many.
+def _keys_in_parallel(raws: list[str]) -> list[str | None]:
+    """The key of every number cell (None: not a number), in worker processes when there are many.
 
     Only cells the canonical fast path did not settle come here (numbers written by hand), so in a
-    typical file this is a small share of the rows.
+    typical file this is a small share of the rows. The workers run ``bot.phones.number_keys``: they
+    import the number parser, not the store.
     """
     import os
 
+    from bot.phones import number_keys
+
     workers = max(1, min(os.cpu_count() or 1, 8))
     if len(raws) < PARALLEL_THRESHOLD or workers == 1:
-        return _keys_or_errors(raws)
+        return number_keys(raws)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     size = -(-len(raws) // (workers * 4))
     chunks = [raws[i : i + size] for i in range(0, len(raws), size)]
-    out: list[str | Exception] = []
+    out: list[str | None] = []
     # "spawn": forking a process that runs threads (the bot) is unsafe.
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for part in pool.map(_keys_or_errors, chunks):
+            for part in pool.map(number_keys, chunks):
                 out.extend(part)
     except (BrokenProcessPool, OSError):  # no worker processes here (sandbox, odd __main__): do it inline
-        return _keys_or_errors(raws)
-    return out
-
-
-def _keys_or_errors(raws: list[str]) -> list[str | Exception]:
-    out: list[str | Exception] = []
-    for raw in raws:
-        try:
-            out.append(canonical_key(raw) or number_key(raw))
-        except ValueError:
-            out.append(BadValue("bad_number", number=raw))
+        return number_keys(raws)
     return out
 
 
@@ -487,8 +473,7 @@ def _parse(
                 parsed.errors.append(LineError(line, "column_count", {
                     "expected": width, "header": ",".join(names), "got": len(cells)}))
     except CsvError as exc:  # not text, or a record the csv module cannot read: nothing after it is read
-        parsed.errors += exc.errors
-        parsed.errors.sort(key=lambda e: e.line)
+        parsed.errors += exc.errors  # its line comes after every line read before it
         return parsed
 
     columns = {name: i for i, name in enumerate(names)}
@@ -507,14 +492,16 @@ def _parse(
         else:
             keys[i] = key
     for i, key in zip(slow, _keys_in_parallel([pending[i][1][at] for i in slow]), strict=True):
-        keys[i] = key
+        keys[i] = key if key is not None else BadValue("bad_number", number=pending[i][1][at])
 
     first_line: dict[tuple[str, str], int] = {}
     rows = parsed.rows
     for (line, cells), found in zip(pending, keys, strict=True):
         try:
-            if found is None:
-                key, match = _row_number_key(cells[at], allow_prefix=allow_prefix)
+            if found is None:  # the cells the key pass left open: empty ones, and prefixes (``*`` at the end)
+                if not cells[at]:
+                    raise BadValue("empty_number")
+                key, match = prefix_key(cells[at]), "prefix"
             elif isinstance(found, Exception):
                 raise found
             else:

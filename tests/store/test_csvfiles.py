@@ -7,6 +7,7 @@ import random
 import re
 from datetime import UTC, datetime
 
+import phonenumbers
 import pytest
 
 from bot.locales import LANGUAGES
@@ -62,7 +63,8 @@ def _number_key_or_none(raw: str) -> str | None:
 
 
 def test_canonical_fast_path_agrees_with_number_key():
-    """The import's fast path accepts a string only when number_key maps it to itself."""
+    """The import's fast path accepts a string exactly when number_key maps it to itself: an export of keys
+    imports back without the parser (seconds, not minutes, for a big list), and nothing else skips it."""
     rng = random.Random(7)
     samples = ["+8613800138000", "+8617012345678", "+864008123123", "+8675588888888", "+85512345678",
                "+390612345678", "+12025550123", "+8612345678901", "+86138001380001", "+0086138"]
@@ -74,10 +76,12 @@ def test_canonical_fast_path_agrees_with_number_key():
     accepted = 0
     for raw in samples:
         fast = canonical_key(raw)
-        if fast is not None:
-            accepted += 1
-            assert _number_key_or_none(raw) == fast, raw
-    assert accepted > 200
+        if _number_key_or_none(raw) != raw:
+            assert fast is None, raw
+        elif not phonenumbers.parse(raw).italian_leading_zero:  # +39 06…: left to the parser, which knows the 0
+            assert fast == raw, raw
+        accepted += fast is not None and not raw.startswith("+86")
+    assert accepted > 10  # keys of other countries too, not only mainland mobiles
 
 
 def test_cn_mobile_fast_path_agrees_with_number_key_on_every_segment():

@@ -125,8 +125,8 @@ def test_the_header_a_sent_file_is_sorted_by(text, names):
     assert header_names(text) == names
 
 
-def test_a_number_error_found_in_a_worker_process_arrives_whole():
-    """Big imports parse numbers in worker processes; their errors are pickled back to the moderator."""
+def test_a_number_error_survives_pickling_whole():
+    """An error handed to another process still names its sentence and the cell it is about."""
     error = pickle.loads(pickle.dumps(BadValue("bad_number", number="12")))
     assert (error.key, error.params) == ("bad_number", {"number": "12"})
     assert str(error) == str(BadValue("bad_number", number="12"))
