@@ -94,7 +94,7 @@ class StoreLists:
             "category_key": entry.category,
             "evidence": entry.evidence,
             "source": entry.source,
-            "added_by": "moderator" if entry.source == "moderator" else entry.source,
+            "added_by": entry.source,  # who listed it: a moderator, the reports, an imported list
             "added_at": entry.created_at.date().isoformat(),
             "reporters": entry.reporter_count,
             "expires_at": entry.expires_at.date().isoformat() if entry.expires_at else None,
@@ -345,7 +345,7 @@ class Checker:
             confidence=0.99 if report.blocklisted or report.allowlisted else 0.5,
             numbers=[report],
             evidence=evidence,
-            advice=_advice(level, category, has_numbers=True),
+            advice=_advice(level, category),
             input_kind="number",
         )
 
@@ -433,7 +433,7 @@ class Checker:
             impersonations = find_impersonations(text, normalized, origin, reports, urls, findings, officials)
         times.rules = time.perf_counter() - started
         self.last_times = times
-        return _Prepared(text, normalized, hints, reports, urls, findings, phrases, cards, impersonations,
+        return _Prepared(text, hints, reports, urls, findings, phrases, cards, impersonations,
                          model_reads=is_mostly_chinese(normalized), warning_text=warning, budget=budget,
                          skipped=skipped, domain_hits=domain_hits, handles=handles)
 
@@ -458,7 +458,9 @@ class Checker:
                 continue
             if fact.e164 and fact.e164 not in seen:
                 seen.add(fact.e164)
-                facts.append(fact)
+                # An entity is a piece of the text: the number is shown where it is first written there.
+                start = max(text.find(fact.raw), 0)
+                facts.append(dataclasses.replace(fact, start=start, end=start + len(fact.raw)))
         return facts
 
     @staticmethod
@@ -553,7 +555,7 @@ class Checker:
             fraud_probability=probability,
             numbers=p.numbers,
             evidence=evidence,
-            advice=_advice(level, category, has_numbers=bool(p.numbers), has_links=bool(p.urls),
+            advice=_advice(level, category, has_links=bool(p.urls),
                            tactics={h.rule.id for h in p.phrases}),
             input_kind="text",
             skipped_stages=dict(sorted(p.skipped.items(), key=lambda item: list(Stage).index(item[0]))),
@@ -614,7 +616,6 @@ class Checker:
 @dataclass
 class _Prepared:
     text: str
-    normalized: str
     hints: CheckHints
     numbers: list[NumberReport]
     urls: list[FoundUrl]
@@ -688,7 +689,7 @@ def _category(p: _Prepared, strong: list[RuleHit], level: RiskLevel, probability
     return model_category or "other", probability or 0.6
 
 
-def _advice(level: RiskLevel, category: str | None, *, has_numbers: bool, has_links: bool = False,
+def _advice(level: RiskLevel, category: str | None, *, has_links: bool = False,
             tactics: Collection[str] = ()) -> list[Advice]:
     """What to do: under a raised level, the advice for the scam's type first (a tactic that names the type,
     such as a prize claim, wins over the category), then links and codes, then the hotlines."""
